@@ -1,0 +1,46 @@
+# marsad — make targets. Everything runs inside .venv, created on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+OUT ?= demo-out
+DB ?= demo-out/marsad.db
+SHARED ?= ../shared
+
+.PHONY: install dev demo test lint bench eval clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+dev: $(DEVSTAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/marsad digest examples/pages --db $(DB) --out $(OUT)
+	@echo "Report: $(abspath $(OUT))/index.html"
+
+test: $(DEVSTAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests bench scripts
+
+bench: $(DEVSTAMP)
+	$(BIN)/python bench/run.py --shared $(SHARED)
+
+eval: $(DEVSTAMP)
+	$(BIN)/python bench/eval_gate.py --shared $(SHARED)
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Matching keys for Arabic text.
+
+`normalize` turns displayed text into a key used for matching, indexing and
+comparison.  It never touches what is shown to users: every stage keeps the
+original string and derives keys from it on demand.
+
+What the key folds together
+---------------------------
+* alef with hamza above/below, madda and wasla (أ إ آ ٱ) -> bare alef ا
+* alef maqsura ى and Persian/Urdu yeh ی ې -> ي
+* ta marbuta ة -> ه (so قرة and قره meet)
+* Persian kaf ک and swash kaf ڪ -> ك ; Persian gaf گ -> ك ; veh ڤ -> ف ; peh پ -> ب ; tcheh چ -> ج
+* hamza on waw/yeh (ؤ ئ) -> و ي
+* tashkeel (harakat, tanween, shadda, sukun, dagger alef) and tatweel removed
+* Arabic-Indic and Persian digits -> ASCII 0-9, Arabic decimal/thousands marks -> . ,
+* punctuation variants unified: Arabic comma/semicolon/question mark, curly and
+  angle quotes, dashes
+* runs of white space (including no-break and zero-width characters) -> one space
+
+The key is never longer than its input (a property the tests check), and
+normalizing a key again returns it unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHAR_MAP = {
+    # alef forms
+    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+    "\u0672": "\u0627", "\u0673": "\u0627",
+    # yeh forms
+    "\u0649": "\u064a", "\u06cc": "\u064a", "\u06d0": "\u064a", "\u0626": "\u064a",
+    # waw with hamza
+    "\u0624": "\u0648",
+    # ta marbuta
+    "\u0629": "\u0647", "\u06c0": "\u0647", "\u06c1": "\u0647", "\u06be": "\u0647",
+    # Persian / Urdu letters
+    "\u06a9": "\u0643", "\u06aa": "\u0643", "\u06af": "\u0643",
+    "\u06a4": "\u0641", "\u067e": "\u0628", "\u0686": "\u062c", "\u0698": "\u0632",
+    # punctuation
+    "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u066a": "%", "\u066b": ".", "\u066c": ",",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'",
+    "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+}
+for _i in range(10):
+    _CHAR_MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+    _CHAR_MAP[chr(0x06F0 + _i)] = str(_i)  # Extended (Persian) digits
+
+_DROP = (
+    "\u0610-\u061a"  # Quranic marks
+    "\u064b-\u065f"  # tashkeel
+    "\u0670"  # dagger alef
+    "\u06d6-\u06ed"  # Quranic annotation
+    "\u0640"  # tatweel
+    "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"  # zero-width and bidi controls
+)
+_TRANSLATE = str.maketrans({**_CHAR_MAP, **{chr(c): None for c in range(0)}})
+_DROP_RE = re.compile(f"[{_DROP}]")
+_SPACE_RE = re.compile(r"\s+")
+_DIGIT_TRANSLATE = str.maketrans(
+    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+)
+
+
+def normalize(text: str, *, lower: bool = True) -> str:
+    """Return the matching key of ``text``.
+
+    >>> normalize("قرة باغ") == normalize("قره باغ")
+    True
+    >>> normalize("إقرأ أيضاً")
+    'اقرا ايضا'
+    >>> normalize("٢٠٢٣")
+    '2023'
+    """
+    if not text:
+        return ""
+    key = _DROP_RE.sub("", text).translate(_TRANSLATE)
+    key = _SPACE_RE.sub(" ", key).strip()
+    return key.lower() if lower else key
+
+
+def normalize_digits(text: str) -> str:
+    """Replace Arabic-Indic and Persian digits with ASCII digits, leaving the rest as is."""
+    return text.translate(_DIGIT_TRANSLATE)

@@ -1,0 +1,79 @@
+"""Content terms for similarity: normalized tokens, stop words dropped, lightly stemmed.
+
+The stemmer is Snowball's Arabic stemmer, chosen because it leaves foreign names
+whole (كاراباخ, يفلاخ, باكو stay as they are; ISRI and tashaphyne cut them).
+Before stemming, a leading conjunction on a definite noun is dropped
+(والانفصاليين -> الانفصاليين), which Snowball leaves alone.
+
+`idf` reads the background document frequencies derived from SaudiNewsNet
+(``background_df.tsv.gz``); a store's own counts can be laid over them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from functools import cache, lru_cache
+from importlib import resources
+
+import snowballstemmer
+
+from marsad.arabic.lexicons import word_set
+from marsad.arabic.tokenize import tokenize
+
+_STEMMER = snowballstemmer.stemmer("arabic")
+_CLITIC_DEFINITE = ("وال", "فال", "بال", "كال")
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Stem one normalized token; numbers and Latin words pass through lower-cased."""
+    if token.isdigit() or token.isascii():
+        return token
+    if token.startswith(_CLITIC_DEFINITE) and len(token) > 5:
+        token = "ال" + token[3:]
+    elif token.startswith("لل") and len(token) > 4:
+        token = "ال" + token[2:]
+    stemmed = _STEMMER.stemWord(token)
+    return stemmed if len(stemmed) >= 2 else token
+
+
+def stopwords() -> frozenset[str]:
+    return word_set("stopwords.txt")
+
+
+def terms(text: str, *, normalized: bool = False) -> list[str]:
+    """Content terms of ``text`` in order (with repeats)."""
+    stop = stopwords()
+    out = []
+    for tok in tokenize(text, normalized=normalized):
+        if len(tok) < 2 or tok in stop:
+            continue
+        if tok.isdigit() and len(tok) < 3:
+            continue
+        out.append(stem(tok))
+    return out
+
+
+@cache
+def background() -> tuple[int, dict[str, int]]:
+    """(number of documents, term -> document frequency) of the shipped background corpus."""
+    ref = resources.files("marsad.arabic.data").joinpath("background_df.tsv.gz")
+    if not ref.is_file():
+        return 1, {}
+    with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
+        first = fh.readline().split("\t")
+        n_docs = int(first[1])
+        df = {}
+        for line in fh:
+            term, count = line.rstrip("\n").split("\t")
+            df[term] = int(count)
+    return n_docs, df
+
+
+def idf(term: str, extra_docs: int = 0, extra_df: int = 0) -> float:
+    """Smoothed inverse document frequency over the background (plus optional store counts)."""
+    n_docs, df = background()
+    n = n_docs + extra_docs
+    d = df.get(term, 0) + extra_df
+    return math.log((1 + n) / (1 + d)) + 1.0
