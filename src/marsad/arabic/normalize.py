@@ -85,3 +85,30 @@ def normalize(text: str, *, lower: bool = True) -> str:
 def normalize_digits(text: str) -> str:
     """Replace Arabic-Indic and Persian digits with ASCII digits, leaving the rest as is."""
     return text.translate(_DIGIT_TRANSLATE)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The matching key of ``text`` and, for each key character, its index in ``text``.
+
+    Used to find things in the key and show them in the displayed text.  Unlike
+    `normalize`, leading and trailing spaces are kept so offsets stay simple.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        if _DROP_RE.match(ch):
+            continue
+        mapped = ch.translate(_TRANSLATE)
+        if mapped.isspace():
+            if prev_space:
+                continue
+            mapped = " "
+            prev_space = True
+        else:
+            prev_space = False
+        for m in mapped.lower():
+            out.append(m)
+            offsets.append(i)
+    offsets.append(len(text))
+    return "".join(out), offsets

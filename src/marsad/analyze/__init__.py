@@ -1,0 +1,1 @@
+"""Analysis: entities, quotes, numeric claims and dates resolved to the calendar."""

@@ -1,0 +1,1 @@
+"""Extraction: the clean article (title, body, date, outlets, tags) out of a noisy page."""

@@ -1,0 +1,177 @@
+"""Line-level signals: markers, metadata fields, section labels, list items, glued headlines.
+
+All phrase lists come from data files (``markers.tsv``, ``field_labels.tsv``,
+``section_labels.txt``); matching happens on normalized keys so that hamza,
+tanween and Persian-letter variants of a marker are one marker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from marsad.arabic.lexicons import data_lines, mapping, word_set
+from marsad.arabic.normalize import normalize
+from marsad.arabic.terms import background, stem
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerHit:
+    reason: str
+    scope: str  # tail | line | glued
+    rest: str  # displayed text after the marker on the same line
+
+
+@cache
+def _markers() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in data_lines("markers.tsv"):
+        phrase, reason, scope = line.split("\t")
+        rows.append((normalize(phrase), reason, scope))
+    rows.sort(key=lambda r: -len(r[0]))
+    return rows
+
+
+_LEAD_JUNK = regex.compile(r"^[\s\-–—•·*|:>»«\"'“”()\[\]]+")
+_SEP_AFTER = regex.compile(r"^[\s:：\-–—|.،,]*")
+
+
+def _display_offset(display: str, key_len: int) -> int:
+    """Index in ``display`` after the first ``key_len`` characters of its key."""
+    from marsad.arabic.normalize import normalize_with_offsets
+
+    key, offs = normalize_with_offsets(display)
+    lead = len(key) - len(key.lstrip())
+    idx = min(lead + key_len, len(offs) - 1)
+    return offs[idx]
+
+
+def match_marker(line: str) -> MarkerHit | None:
+    """A boilerplate marker at the start of ``line`` (after bullets and quotes), if any."""
+    for body in (line.strip(), _LEAD_JUNK.sub("", line)):
+        hit = _match_marker_at_start(body)
+        if hit:
+            return hit
+    return None
+
+
+def _match_marker_at_start(body: str) -> MarkerHit | None:
+    key = normalize(body)
+    for phrase, reason, scope in _markers():
+        if key == phrase or (key.startswith(phrase) and not key[len(phrase): len(phrase) + 1].isalpha()):
+            rest = body[_display_offset(body, len(phrase)):]
+            rest = _SEP_AFTER.sub("", rest)
+            if scope == "line" and len(rest.split()) > 12 and reason not in ("comments", "copyright", "subscribe"):
+                continue  # a long sentence that merely starts like a marker
+            if reason == "label" and rest:
+                continue
+            return MarkerHit(reason, scope, rest)
+    return None
+
+
+def contains_marker_inline(line: str) -> tuple[int, MarkerHit] | None:
+    """A glued-scope marker anywhere inside a line (``...العسكريةإقرأ المزيد``)."""
+    key = normalize(line)
+    for phrase, reason, scope in _markers():
+        if scope != "glued":
+            continue
+        pos = key.find(phrase)
+        if pos > 0:
+            from marsad.arabic.normalize import normalize_with_offsets
+
+            k2, offs = normalize_with_offsets(line)
+            p2 = k2.find(phrase)
+            if p2 >= 0:
+                start = offs[p2]
+                rest = _SEP_AFTER.sub("", line[offs[p2 + len(phrase)]:] if p2 + len(phrase) < len(offs) else "")
+                return start, MarkerHit(reason, scope, rest)
+    return None
+
+
+@cache
+def _field_labels() -> list[tuple[str, str]]:
+    rows = sorted(mapping("field_labels.tsv").items(), key=lambda kv: -len(kv[0]))
+    return rows
+
+
+_FIELD_SEP = regex.compile(r"^\s*(?:[:：|\-–—]\s*)")
+
+
+def match_field(line: str) -> tuple[str, str] | None:
+    """A metadata line ``LABEL: value`` -> (field, displayed value)."""
+    body = _LEAD_JUNK.sub("", line)
+    key = normalize(body)
+    for label, field in _field_labels():
+        if key.startswith(label):
+            after = key[len(label):]
+            if not _FIELD_SEP.match(after):
+                continue
+            rest = body[_display_offset(body, len(label)):]
+            rest = _FIELD_SEP.sub("", rest, count=1).strip()
+            if not rest:
+                return None
+            return field, rest
+    return None
+
+
+def is_section_label(line: str) -> bool:
+    return normalize(_LEAD_JUNK.sub("", line)).rstrip(" :-|") in word_set("section_labels.txt")
+
+
+_LIST_ITEM = regex.compile(r"^\s*(?:[•·▪►◄●○■□‣⁃\-*]|\d{1,2}[.)]\s)\s*")
+
+
+def is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line))
+
+
+_SENTENCE_END = regex.compile(r"[.!؟?…]\s*[\"'”»)]*\s*$")
+
+
+def is_headline_like(line: str, max_words: int = 25) -> bool:
+    """Short, and not ending like a sentence (two dots '..' are a headline device)."""
+    words = line.split()
+    if not words or len(words) > max_words:
+        return False
+    stripped = line.rstrip()
+    if stripped.endswith("..") and not stripped.endswith("..."):
+        return True
+    return not _SENTENCE_END.search(stripped)
+
+
+_GLUE_LETTER = regex.compile(r"[ةى](?=[\p{Arabic}&&\p{L}])")
+
+
+def find_glue(text: str, min_offset: int = 8) -> int | None:
+    """Where an article sentence resumes inside a headline glued to it, as an index into ``text``.
+
+    ``قوات ... بسبب الأعمال العسكريةوقال حاجييف`` -> index of ``وقال``.  Two signals:
+    a word-final letter (ة, ى) followed by more letters, or a token that splits into two
+    frequent words with the second starting with و (a sentence-opening conjunction).
+    """
+    for m in _GLUE_LETTER.finditer(text):
+        if m.start() >= min_offset:
+            return m.end()
+    _, df = background()
+    for tok in regex.finditer(r"\p{L}{7,}", text):
+        if tok.start() < min_offset:
+            continue
+        word = tok.group()
+        for i in range(3, len(word) - 3):
+            if word[i] != "و":
+                continue
+            left, right = normalize(word[:i]), normalize(word[i + 1:])
+            if df.get(stem(left), 0) >= 50 and df.get(stem(right), 0) >= 50 and normalize(word) not in df:
+                return tok.start() + i
+    return None
+
+
+_DATE_ONLY_MAX_WORDS = 8
+
+
+def is_date_only(line: str) -> bool:
+    from marsad.analyze.dates import parse_date_line
+
+    return len(line.split()) <= _DATE_ONLY_MAX_WORDS and parse_date_line(line) is not None
