@@ -1,0 +1,195 @@
+"""Numeric claims: a number, what it counts, its qualifier, who says so — and denials.
+
+For each number in a sentence the head noun is read right after it (skipping
+``من`` in ``عشرات الآلاف من``); its category comes from ``counted.tsv``.  Context
+refines it: ``مقتل أكثر من 200 شخص`` counts the killed, ``قوة ... تضم نحو 10 آلاف فرد``
+counts troops.  Attribution is the party after a cue (بحسب، وفق تقديرات …) or
+the subject of a speech verb in the sentence.  A sentence that denies the
+existence of what it counts (``لا توجد أي قوات``) gives a claim of zero, marked
+`negated`, so that it can conflict with a figure from the other side.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from marsad.analyze.numbers import find_numbers
+from marsad.arabic.lexicons import mapping, word_set
+from marsad.arabic.normalize import normalize, normalize_with_offsets
+from marsad.arabic.tokenize import split_sentences
+from marsad.model import Claim, Mention
+
+_DEATH = ("مقتل", "قتل", "وفاه", "مصرع", "استشهاد", "ضحيتها", "ضحيته", "ضحايا")
+_WOUND = ("اصابه", "جرح", "اصيب", "اصيبوا")
+_FORCE = ("قوه", "قوات", "القوه", "القوات", "جيش", "الجيش", "كتيبه", "وحدات")
+_SKIP_AFTER = ("من", "الف", "الاف")
+
+
+@cache
+def _counted() -> dict[str, str]:
+    return mapping("counted.tsv")
+
+
+@cache
+def _cues() -> list[str]:
+    return sorted(word_set("attribution_cues.txt"), key=len, reverse=True)
+
+
+@cache
+def _negations() -> list[str]:
+    return sorted(word_set("negation_cues.txt"), key=len, reverse=True)
+
+
+def head_category(word: str) -> tuple[str, str] | None:
+    """(noun as matched, category) for a normalized word, trying it without clitics."""
+    counted = _counted()
+    cands = [word]
+    for pre in ("و", "ب", "ل", "ال", "وال", "بال", "لل"):
+        if word.startswith(pre) and len(word) > len(pre) + 2:
+            cands.append(word[len(pre):])
+    for c in cands:
+        if c in counted:
+            return c, counted[c]
+        if c.endswith("ا") and c[:-1] in counted:  # accusative tanween alef: جنديا
+            return c[:-1], counted[c[:-1]]
+    return None
+
+
+def find_claims(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) -> list[Claim]:
+    """Numeric claims and denials in displayed ``text`` (an article body)."""
+    out: list[Claim] = []
+    for sent in split_sentences(text):
+        out.extend(_sentence_claims(sent.text, sent.start, article_id, mentions))
+    return out
+
+
+def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tuple[Mention, ...]) -> list[Claim]:
+    key, offs = normalize_with_offsets(sentence)
+    claims: list[Claim] = []
+    for num in find_numbers(sentence):
+        if num.value is not None and 1900 <= num.value <= 2100 and num.qualifier is None and "." not in num.text:
+            continue  # a year
+        after = key[num.key_end:].split()
+        k = 0
+        while k < len(after) and after[k] in _SKIP_AFTER:
+            k += 1
+        before_key = normalize(sentence[: num.start])
+        before_words = before_key.split()[-6:]
+        head = head_category(regex.sub(r"[^\p{L}]", "", after[k])) if k < len(after) else None
+        if head is None:
+            # "مقتل عشرات الآلاف": the death word before the number says what is counted
+            death = next((w for w in before_words[-2:] if w.lstrip("و") in _DEATH), None)
+            if death is None:
+                continue
+            head = (death, "killed")
+        noun, category = head
+        if category in ("people", "civilians", "troops", "troops-or-people", "residents"):
+            if any(w.lstrip("و") in _DEATH for w in before_words[-3:]) or any(w in _DEATH for w in after[k + 1: k + 3]):
+                category = "killed"
+            elif any(w.lstrip("و") in _WOUND for w in before_words[-3:]):
+                category = "wounded"
+        if category == "troops-or-people":
+            category = "troops" if any(w.lstrip("وب") in _FORCE for w in before_words) else "people"
+        claims.append(Claim(
+            value=num.value, counted=noun, category=category, text=sentence, article_id=article_id,
+            qualifier=num.qualifier or ("vague" if num.value is None else None),
+            attributed_to=_attribution(sentence, num.start, offset, mentions),
+            low=num.low, high=num.high, number_text=num.text,
+            start=offset + num.start, end=offset + num.end,
+        ))
+    claims.extend(_denials(sentence, key, offs, offset, article_id, mentions))
+    return claims
+
+
+def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
+             mentions: tuple[Mention, ...]) -> list[Claim]:
+    out = []
+    for cue in _negations():
+        for m in regex.finditer(rf"(?<![\p{{L}}]){regex.escape(cue)}(?![\p{{L}}])", key):
+            rest = key[m.end():].split()[:3]
+            for w in rest:
+                head = head_category(regex.sub(r"[^\p{L}]", "", w))
+                if head:
+                    noun, category = head
+                    if category == "troops-or-people":
+                        category = "troops"
+                    s, e = offs[m.start()], offs[min(m.end() + 1 + len(" ".join(rest)), len(offs) - 1)]
+                    out.append(Claim(
+                        value=0.0, counted=noun, category=category, text=sentence, article_id=article_id,
+                        qualifier="none", attributed_to=_attribution(sentence, s, offset, mentions),
+                        negated=True, number_text=sentence[s:e].strip(), start=offset + s, end=offset + e,
+                    ))
+                    break
+            else:
+                continue
+            return out
+    return out
+
+
+_SPEECH_SUBJECT_STOP = ("ان", "انه", "انها", "الي", "في", "على", "علي", "خلال", "امس", "اليوم", "عن", "بان", "انهم", "بعد")
+
+
+def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
+    """Who a figure at ``pos`` is attributed to in its sentence."""
+    before = sentence[:pos]
+    key_before, offs = normalize_with_offsets(before)
+    # 1. an explicit cue: بحسب الانفصاليين / وفق تقديرات باكو
+    best = None
+    for cue in _cues():
+        for m in regex.finditer(rf"(?<![\p{{L}}])[وف]?{regex.escape(cue)}(?![\p{{L}}])", key_before):
+            if best is None or m.end() > best[1]:
+                best = (m.start(), m.end())
+    if best is not None:
+        words = []
+        for w in key_before[best[1]:].split():
+            clean = regex.sub(r"[^\p{L}]", "", w)
+            if not clean or clean in _SPEECH_SUBJECT_STOP or clean in ("كانت", "كان", "فان", "فانه", "هناك"):
+                break
+            words.append(w.rstrip("،,:"))
+            if w.endswith(("،", ",", ":")) or len(words) >= 3:
+                break
+        if words:
+            start = offs[best[1] + 1] if best[1] + 1 < len(offs) else offs[-1]
+            return _display_words(before[start:], len(words))
+    # 2. the subject of a speech verb before the figure (قال الانفصاليون إنها …)
+    return speech_subject(sentence, pos, offset, mentions)
+
+
+def _display_words(text: str, n: int) -> str:
+    words = text.split()[:n]
+    return " ".join(words).strip(" ،,:.\"'“”«»")
+
+
+def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
+    """The party a statement before ``pos`` belongs to: subject of the nearest speech verb."""
+    verbs = word_set("speech_verbs.txt")
+    toks = list(regex.finditer(r"[\p{L}\p{M}]+", sentence[:pos]))
+    for idx in range(len(toks) - 1, -1, -1):
+        w = normalize(toks[idx].group())
+        base = w[1:] if w[:1] in ("و", "ف") and w[1:] in verbs else w
+        if base not in verbs:
+            continue
+        # an entity mention right after the verb, or else in the sentence before it
+        verb_end = toks[idx].end()
+        for m in mentions:
+            ms = m.start - offset
+            if verb_end <= ms <= verb_end + 3 and ms < pos:
+                return m.text
+        words = []
+        for t in toks[idx + 1:]:
+            k = normalize(t.group())
+            if k in _SPEECH_SUBJECT_STOP or k in verbs:
+                break
+            words.append(t.group())
+            if len(words) >= 3 or sentence[t.end(): t.end() + 1] in "،,:":
+                break
+        if words:
+            return " ".join(words)
+        for m in sorted(mentions, key=lambda m: -m.start):
+            ms = m.start - offset
+            if 0 <= ms < toks[idx].start():
+                return m.text
+        return None
+    return None

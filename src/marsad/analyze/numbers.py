@@ -1,0 +1,171 @@
+"""Numbers in Arabic text: digits (ASCII, Arabic-Indic, Persian), number words, duals, scales and vague amounts.
+
+``200`` -> 200; ``نحو 10 آلاف`` -> 10000 (qualifier "about"); ``120 ألفا`` -> 120000;
+``ألفي`` -> 2000; ``ثلاثة آلاف وخمسمئة`` -> 3500; ``عشرات الآلاف`` -> vague, 10000..100000;
+``2.5 مليون`` -> 2500000.  Each number keeps its text span and the qualifier before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from marsad.arabic.lexicons import table
+from marsad.arabic.normalize import normalize_with_offsets
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    value: float | None
+    text: str
+    start: int
+    end: int
+    qualifier: str | None = None
+    low: float | None = None
+    high: float | None = None
+    key_end: int = 0  # end in the normalized key (to read what follows)
+
+
+@cache
+def _words() -> dict[str, tuple[float, str]]:
+    """word -> (value, kind); a word listed as a scale and as vague (آلاف) keeps the scale."""
+    out: dict[str, tuple[float, str]] = {}
+    for row in table("number_words.tsv"):
+        out.setdefault(row[0], (float(row[1]), row[2]))
+    return out
+
+
+@cache
+def _vague_words() -> dict[str, float]:
+    return {row[0]: float(row[1]) for row in table("number_words.tsv") if row[2] == "vague"}
+
+
+@cache
+def _qualifiers() -> list[tuple[str, str]]:
+    rows = [(row[0], row[1]) for row in table("qualifiers.tsv") if row[1] != "vague"]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+_TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|[\p{L}]+")
+_CLITIC = ("و", "ب", "ل", "ك", "ف")
+
+
+def _word_value(tok: str) -> tuple[float, str] | None:
+    words = _words()
+    if tok in words:
+        return words[tok]
+    for c in _CLITIC:
+        if tok.startswith(c) and tok[1:] in words:
+            return words[tok[1:]]
+    if tok.startswith("ال") and tok[2:] in words and words[tok[2:]][1] in ("scale", "vague"):
+        return words[tok[2:]]
+    return None
+
+
+def _digits(tok: str) -> float | None:
+    t = tok
+    if regex.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
+        t = t.replace(",", "")
+    t = t.replace(",", ".")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def find_numbers(text: str) -> list[NumberMention]:
+    """All numbers in displayed ``text`` with their spans and qualifiers."""
+    key, offs = normalize_with_offsets(text)
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(key)]
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(toks):
+        tok, s, e = toks[i]
+        value: float | None = None
+        low = high = None
+        j = i
+        is_digit_tok = tok[0].isdigit()
+        if is_digit_tok:
+            if regex.fullmatch(r"(?:19|20)\d\d", tok) and i + 1 < len(toks) and toks[i + 1][0] in ("م",):
+                i += 1
+                continue
+            value = _digits(tok)
+            j = i + 1
+            if j < len(toks):
+                wv = _word_value(toks[j][0])
+                if wv and wv[1] in ("scale", "vague", "dual") and value is not None:
+                    value *= wv[0] if wv[1] != "dual" else wv[0] / 2
+                    j += 1
+        else:
+            wv = _word_value(tok)
+            if wv is None or wv[1] == "fraction":
+                i += 1
+                continue
+            if tok in _vague_words() or (tok[:1] in _CLITIC and tok[1:] in _vague_words()):
+                wv = (_vague_words().get(tok) or _vague_words()[tok[1:]], "vague")
+            if wv[1] == "vague":
+                # عشرات / مئات / آلاف, possibly followed by a scale: عشرات الآلاف
+                base = wv[0]
+                j = i + 1
+                mult = 1.0
+                if j < len(toks):
+                    nv = _word_value(toks[j][0])
+                    if nv and nv[1] in ("scale", "vague") and nv[0] >= 1000:
+                        mult = nv[0]
+                        j += 1
+                low, high = base * mult * (2 if base >= 10 else 1), base * mult * 10
+                if base == 1000 and mult == 1.0:
+                    low, high = 2000.0, 10000.0
+                value = None
+            else:
+                total = 0.0
+                current = 0.0
+                j = i
+                while j < len(toks):
+                    t = toks[j][0]
+                    if t == "و" and j + 1 < len(toks) and _word_value(toks[j + 1][0]):
+                        j += 1
+                        continue
+                    v = _word_value(t)
+                    if v is None or v[1] in ("vague", "fraction"):
+                        break
+                    amount, kind = v
+                    if kind == "scale":
+                        current = (current or 1.0) * amount
+                        total += current
+                        current = 0.0
+                    elif kind == "dual":
+                        total += (current or 1.0) * amount if current else amount
+                        current = 0.0
+                    elif kind == "teen" and current and current < 10:
+                        current += amount
+                    else:
+                        current += amount
+                    j += 1
+                value = total + current
+                if j == i:
+                    i += 1
+                    continue
+                # a lone "احد"/"احدي" is rarely a count
+                if j == i + 1 and tok in ("احد", "احدي", "واحد", "واحده"):
+                    i += 1
+                    continue
+        if j <= i:
+            j = i + 1
+        ks, ke = s, toks[j - 1][2]
+        qualifier, qs = _qualifier_before(key, ks)
+        ds, de = offs[qs if qualifier else ks], offs[ke - 1] + 1
+        out.append(NumberMention(value, text[ds:de], ds, de, qualifier, low, high, ke))
+        i = j
+    return out
+
+
+def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
+    before = key[max(0, start - 20):start]
+    for phrase, meaning in _qualifiers():
+        for variant in (phrase, "و" + phrase, "ب" + phrase):
+            if before.endswith(variant + " "):
+                return meaning, start - len(variant) - 1
+    return None, start

@@ -1,0 +1,187 @@
+"""Online, single-pass event clustering and storyline linking, backed by the store.
+
+Each new article is compared with candidate stories found through an inverted
+index of the stories' top terms (``story_terms``), never with the whole store,
+so the cost per article stays flat as the store grows.  A story is summarised by
+its state: summed term vector, event dates and weekdays, entity counts.  The
+article joins the best-scoring story if the score reaches `JOIN_THRESHOLD`,
+otherwise it founds a new one.
+
+Stories are linked into storylines the same way, over ``storyline_terms``, with
+entity overlap weighing more and no date limit (storylines run for years).
+
+Batch order is canonical (publication date, then content hash), so the same
+pages give the same stories whatever order they were fed in, and a resumed run
+continues exactly where the killed one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+
+from marsad.cluster.features import cosine, normalize_vector
+from marsad.cluster.similarity import combine, date_factor, entity_overlap
+
+JOIN_THRESHOLD = 0.33  # set on the seeds and the labelled SaudiNewsNet stream (bench/cluster_eval.py)
+LINE_THRESHOLD = 0.22
+QUERY_TERMS = 20  # an article's strongest terms used to find candidate stories
+INDEX_TERMS = 40  # a story's strongest terms kept in the inverted index
+MAX_CANDIDATES = 40
+STATE_TERMS = 300  # terms kept in a story's summed vector
+
+
+@dataclass
+class StoryState:
+    story_id: str
+    storyline_id: str | None
+    vector: dict[str, float]
+    n: int
+    dates: Counter
+    weekdays: Counter
+    entities: Counter
+
+    @property
+    def event_date(self) -> str | None:
+        return max(self.dates.items(), key=lambda kv: (kv[1], kv[0]))[0] if self.dates else None
+
+    @property
+    def event_weekday(self) -> int | None:
+        if self.dates:
+            return None
+        return max(self.weekdays.items(), key=lambda kv: (kv[1], -kv[0]))[0] if self.weekdays else None
+
+    def top_entities(self, k: int = 30) -> list[str]:
+        return [e for e, _ in sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "vector": self.vector, "n": self.n, "dates": self.dates, "weekdays": {str(k): v for k, v in self.weekdays.items()},
+            "entities": self.entities,
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_row(cls, story_id: str, storyline_id: str | None, data: str) -> StoryState:
+        d = json.loads(data)
+        return cls(story_id, storyline_id, d["vector"], d["n"], Counter(d["dates"]),
+                   Counter({int(k): v for k, v in d["weekdays"].items()}), Counter(d["entities"]))
+
+
+class OnlineClusterer:
+    """Assigns articles to stories and stories to storylines, one at a time, in the store."""
+
+    def __init__(self, conn: sqlite3.Connection, join_threshold: float = JOIN_THRESHOLD,
+                 line_threshold: float = LINE_THRESHOLD) -> None:
+        self.conn = conn
+        self.join_threshold = join_threshold
+        self.line_threshold = line_threshold
+
+    # -- stories ------------------------------------------------------------
+    def _load(self, story_id: str) -> StoryState:
+        row = self.conn.execute("SELECT storyline_id, data FROM story_state WHERE story_id=?", (story_id,)).fetchone()
+        return StoryState.from_row(story_id, row[0], row[1])
+
+    def candidates(self, vector: dict[str, float]) -> list[str]:
+        top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
+        if not top:
+            return []
+        scores: dict[str, float] = {}
+        for term, w in top:
+            for sid, sw in self.conn.execute("SELECT story_id, weight FROM story_terms WHERE term=?", (term,)):
+                scores[sid] = scores.get(sid, 0.0) + w * sw
+        return [s for s, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
+
+    def score(self, feats: dict, state: StoryState, shared_with: set[str] | None = None) -> float:
+        text = cosine(feats["vector"], normalize_vector(state.vector))
+        ents = entity_overlap(feats.get("entities", ()), state.top_entities())
+        dates = date_factor(feats.get("published"), feats.get("weekday"), state.event_date, state.event_weekday)
+        return combine(text, ents, dates, bool(shared_with))
+
+    def assign(self, article_id: str, feats: dict, shared_stories: set[str] | None = None) -> tuple[str, float]:
+        """Put one article into its best story (or a new one); returns (story id, score)."""
+        shared_stories = shared_stories or set()
+        best_id, best_score = None, 0.0
+        cands = self.candidates(feats["vector"])
+        for sid in sorted(set(cands) | shared_stories):
+            state = self._load(sid)
+            s = self.score(feats, state, {sid} & shared_stories)
+            if s > best_score or (s == best_score and best_id is not None and sid < best_id):
+                best_id, best_score = sid, s
+        if best_id is not None and best_score >= self.join_threshold:
+            state = self._load(best_id)
+        else:
+            best_id = "s" + article_id[:12]
+            state = StoryState(best_id, None, {}, 0, Counter(), Counter(), Counter())
+            best_score = 1.0
+        self._absorb(state, feats)
+        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
+                          (article_id, best_id, feats.get("duplicate_of"), round(best_score, 4)))
+        self._save(state)
+        return best_id, best_score
+
+    def _absorb(self, state: StoryState, feats: dict) -> None:
+        for t, w in feats["vector"].items():
+            state.vector[t] = state.vector.get(t, 0.0) + w
+        if len(state.vector) > STATE_TERMS:
+            state.vector = dict(sorted(state.vector.items(), key=lambda kv: (-kv[1], kv[0]))[:STATE_TERMS])
+        state.n += 1
+        if feats.get("published"):
+            state.dates[feats["published"]] += 1
+        if feats.get("weekday"):
+            state.weekdays[int(feats["weekday"])] += 1
+        state.entities.update(feats.get("entities", ()))
+
+    def _save(self, state: StoryState) -> None:
+        self.conn.execute(
+            "INSERT INTO story_state(story_id, storyline_id, data, dirty) VALUES (?,?,?,1) "
+            "ON CONFLICT(story_id) DO UPDATE SET data=excluded.data, dirty=1",
+            (state.story_id, state.storyline_id, state.to_json()),
+        )
+        self.conn.execute("DELETE FROM story_terms WHERE story_id=?", (state.story_id,))
+        vec = normalize_vector(state.vector)
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
+        self.conn.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(t, state.story_id, w) for t, w in top])
+
+    # -- storylines ---------------------------------------------------------
+    def link(self, story_id: str) -> str:
+        """Attach a story to a storyline (existing or new); returns the storyline id."""
+        state = self._load(story_id)
+        if state.storyline_id:
+            self._update_line(state.storyline_id)
+            return state.storyline_id
+        vec = normalize_vector(state.vector)
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
+        scores: dict[str, float] = {}
+        for term, w in top:
+            for lid, lw in self.conn.execute("SELECT storyline_id, weight FROM storyline_terms WHERE term=?", (term,)):
+                scores[lid] = scores.get(lid, 0.0) + w * lw
+        best, best_score = None, 0.0
+        for lid in sorted(scores, key=lambda k: (-scores[k], k))[:MAX_CANDIDATES]:
+            line = json.loads(self.conn.execute("SELECT data FROM storyline_state WHERE storyline_id=?", (lid,)).fetchone()[0])
+            text = cosine(vec, normalize_vector(line["vector"]))
+            ents = entity_overlap(state.top_entities(), [e for e, _ in Counter(line["entities"]).most_common(40)])
+            s = text if ents is None else 0.5 * text + 0.5 * ents
+            if s > best_score:
+                best, best_score = lid, s
+        if best is None or best_score < self.line_threshold:
+            best = "L" + story_id[1:]
+        self.conn.execute("UPDATE story_state SET storyline_id=? WHERE story_id=?", (best, story_id))
+        self._update_line(best)
+        return best
+
+    def _update_line(self, line_id: str) -> None:
+        vector: dict[str, float] = {}
+        entities: Counter = Counter()
+        for (data,) in self.conn.execute("SELECT data FROM story_state WHERE storyline_id=?", (line_id,)):
+            d = json.loads(data)
+            for t, w in normalize_vector(d["vector"]).items():
+                vector[t] = vector.get(t, 0.0) + w
+            entities.update({e: 1 for e in Counter(d["entities"])})
+        vector = dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:STATE_TERMS])
+        self.conn.execute("INSERT OR REPLACE INTO storyline_state VALUES (?,?,1)",
+                          (line_id, json.dumps({"vector": vector, "entities": entities}, ensure_ascii=False)))
+        self.conn.execute("DELETE FROM storyline_terms WHERE storyline_id=?", (line_id,))
+        top = sorted(normalize_vector(vector).items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
+        self.conn.executemany("INSERT INTO storyline_terms VALUES (?,?,?)", [(t, line_id, w) for t, w in top])

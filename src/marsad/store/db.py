@@ -1,0 +1,314 @@
+"""The embedded SQLite store: pages, articles, analyses, stories, storylines, and the search index.
+
+* WAL mode, foreign keys on, one connection per `Store`.
+* Schema versioned: `MIGRATIONS` are applied in order on open, each in its own
+  transaction, and ``PRAGMA user_version`` records how far the file has come.
+* Pages are keyed by a content hash, so re-ingesting a page is a no-op.
+* Every batch is written in one transaction (`Store.batch`); a run killed
+  half-way leaves whole batches only, and the next run picks up what is missing.
+* FTS5 indexes normalized copies of titles and bodies (the unicode61 tokenizer
+  would split Arabic words at diacritics); queries are normalized the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from marsad.arabic.normalize import normalize
+from marsad.errors import NotFoundError, StoreError
+from marsad.model import Analysis, Article, Page, Story, Storyline, from_dict, to_dict
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE pages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        content TEXT NOT NULL,
+        url TEXT,
+        fetched_at TEXT,
+        encoding TEXT,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE input_errors (
+        source TEXT PRIMARY KEY,
+        message TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY REFERENCES pages(id),
+        seq INTEGER NOT NULL,
+        title TEXT,
+        published TEXT,
+        published_how TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+    CREATE TABLE features (article_id TEXT PRIMARY KEY REFERENCES articles(id), data TEXT NOT NULL);
+    CREATE TABLE analyses (article_id TEXT PRIMARY KEY REFERENCES articles(id), data TEXT NOT NULL);
+    CREATE TABLE minhash_bands (
+        level TEXT NOT NULL, band INTEGER NOT NULL, key TEXT NOT NULL, item TEXT NOT NULL
+    );
+    CREATE INDEX minhash_bands_key ON minhash_bands(level, band, key);
+    CREATE TABLE shared_paragraphs (
+        article_a TEXT NOT NULL, paragraph_a INTEGER NOT NULL,
+        article_b TEXT NOT NULL, paragraph_b INTEGER NOT NULL, similarity REAL NOT NULL,
+        PRIMARY KEY (article_a, paragraph_a, article_b, paragraph_b)
+    );
+    CREATE TABLE assignments (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL,
+        duplicate_of TEXT,
+        score REAL
+    );
+    CREATE INDEX assignments_story ON assignments(story_id);
+    CREATE TABLE story_state (
+        story_id TEXT PRIMARY KEY,
+        storyline_id TEXT,
+        data TEXT NOT NULL,
+        dirty INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX story_state_storyline ON story_state(storyline_id);
+    CREATE TABLE story_terms (term TEXT NOT NULL, story_id TEXT NOT NULL, weight REAL NOT NULL);
+    CREATE INDEX story_terms_term ON story_terms(term);
+    CREATE INDEX story_terms_story ON story_terms(story_id);
+    CREATE TABLE storyline_state (storyline_id TEXT PRIMARY KEY, data TEXT NOT NULL, dirty INTEGER NOT NULL DEFAULT 1);
+    CREATE TABLE storyline_terms (term TEXT NOT NULL, storyline_id TEXT NOT NULL, weight REAL NOT NULL);
+    CREATE INDEX storyline_terms_term ON storyline_terms(term);
+    CREATE INDEX storyline_terms_line ON storyline_terms(storyline_id);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, storyline_id TEXT, date TEXT, data TEXT NOT NULL);
+    CREATE TABLE storylines (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    """,
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """One SQLite database file holding everything marsad knows."""
+
+    def __init__(self, path: str | Path = "marsad.db") -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable marsad database ({exc})") from exc
+
+    # -- schema -------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer marsad (schema {version})")
+        for n in range(version, len(MIGRATIONS)):
+            with self.batch():
+                self.conn.executescript("SAVEPOINT m;" + MIGRATIONS[n] + "RELEASE m;")
+                self.conn.execute(f"PRAGMA user_version = {n + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def batch(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is written, or nothing."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- pages --------------------------------------------------------------
+    def add_pages(self, pages: Iterable[Page]) -> int:
+        """Insert pages not yet stored; returns how many were new."""
+        new = 0
+        with self.batch() as c:
+            for p in pages:
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO pages(id, source, kind, content, url, fetched_at, encoding, ingested_at)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding, _now()),
+                )
+                new += cur.rowcount
+        return new
+
+    def record_error(self, source: str, message: str) -> None:
+        with self.batch() as c:
+            c.execute("INSERT OR REPLACE INTO input_errors VALUES (?,?,?)", (source, message, _now()))
+
+    def input_errors(self) -> list[tuple[str, str]]:
+        return list(self.conn.execute("SELECT source, message FROM input_errors ORDER BY source"))
+
+    def has_page(self, page_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM pages WHERE id=?", (page_id,)).fetchone() is not None
+
+    def pending_pages(self, limit: int | None = None) -> list[Page]:
+        sql = ("SELECT p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding FROM pages p "
+               "LEFT JOIN articles a ON a.id = p.id WHERE a.id IS NULL ORDER BY p.seq")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [Page(*row) for row in self.conn.execute(sql)]
+
+    def count(self, table: str) -> int:
+        assert table.isidentifier()
+        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    # -- articles -----------------------------------------------------------
+    def add_article(self, article: Article, features: dict[str, Any]) -> None:
+        """Store an extracted article, its search entry, term counts and features (inside a batch)."""
+        c = self.conn
+        seq = c.execute("SELECT seq FROM pages WHERE id=?", (article.id,)).fetchone()[0]
+        c.execute(
+            "INSERT OR REPLACE INTO articles(id, seq, title, published, published_how, data) VALUES (?,?,?,?,?,?)",
+            (article.id, seq, article.title, article.published, article.published_how,
+             json.dumps(to_dict(article), ensure_ascii=False)),
+        )
+        c.execute("DELETE FROM articles_fts WHERE article_id=?", (article.id,))
+        c.execute("INSERT INTO articles_fts(article_id, title, body) VALUES (?,?,?)",
+                  (article.id, normalize(article.title or ""), normalize(article.text)))
+        c.execute("INSERT OR REPLACE INTO features VALUES (?,?)", (article.id, json.dumps(features, ensure_ascii=False)))
+
+    def bump_term_df(self, term_sets: Iterable[Iterable[str]]) -> None:
+        counts: dict[str, int] = {}
+        for ts in term_sets:
+            for t in set(ts):
+                counts[t] = counts.get(t, 0) + 1
+        self.conn.executemany(
+            "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            counts.items(),
+        )
+
+    def term_df(self, terms: Iterable[str]) -> dict[str, int]:
+        terms = list(set(terms))
+        out: dict[str, int] = {}
+        for k in range(0, len(terms), 500):
+            chunk = terms[k: k + 500]
+            q = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT term, df FROM term_df WHERE term IN ({q})", chunk))
+        return out
+
+    def update_article(self, article: Article) -> None:
+        self.conn.execute(
+            "UPDATE articles SET published=?, published_how=?, data=? WHERE id=?",
+            (article.published, article.published_how, json.dumps(to_dict(article), ensure_ascii=False), article.id),
+        )
+
+    def article(self, article_id: str) -> Article:
+        row = self.conn.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article {article_id}")
+        return from_dict(Article, json.loads(row[0]))
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self.conn.execute("SELECT data FROM articles ORDER BY seq")
+            return [from_dict(Article, json.loads(r[0])) for r in rows]
+        return [self.article(i) for i in ids]
+
+    def features(self, article_id: str) -> dict[str, Any]:
+        row = self.conn.execute("SELECT data FROM features WHERE article_id=?", (article_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def unassigned_articles(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN assignments s ON s.article_id=a.id WHERE s.article_id IS NULL"
+        )
+        return [r[0] for r in rows]
+
+    # -- analyses -----------------------------------------------------------
+    def unanalysed_articles(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id=a.id WHERE n.article_id IS NULL ORDER BY a.seq"
+        )
+        return [r[0] for r in rows]
+
+    def put_analysis(self, analysis: Analysis) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)",
+                          (analysis.article_id, json.dumps(to_dict(analysis), ensure_ascii=False)))
+
+    def analysis(self, article_id: str) -> Analysis:
+        row = self.conn.execute("SELECT data FROM analyses WHERE article_id=?", (article_id,)).fetchone()
+        return from_dict(Analysis, json.loads(row[0])) if row else Analysis(article_id)
+
+    # -- stories ------------------------------------------------------------
+    def story_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT story_id FROM assignments WHERE article_id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def assignments(self) -> dict[str, tuple[str, str | None]]:
+        return {a: (s, d) for a, s, d in self.conn.execute("SELECT article_id, story_id, duplicate_of FROM assignments")}
+
+    def story_members(self, story_id: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT s.article_id FROM assignments s JOIN articles a ON a.id=s.article_id WHERE story_id=? ORDER BY a.seq",
+            (story_id,))
+        return [r[0] for r in rows]
+
+    def put_story(self, story: Story) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?,?)",
+                          (story.id, story.storyline_id, story.date, json.dumps(to_dict(story), ensure_ascii=False)))
+
+    def story(self, story_id: str) -> Story:
+        row = self.conn.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id}")
+        return from_dict(Story, json.loads(row[0]))
+
+    def stories(self) -> list[Story]:
+        rows = self.conn.execute("SELECT data FROM stories ORDER BY date DESC, id")
+        return [from_dict(Story, json.loads(r[0])) for r in rows]
+
+    def put_storyline(self, line: Storyline) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO storylines VALUES (?,?)",
+                          (line.id, json.dumps(to_dict(line), ensure_ascii=False)))
+
+    def storylines(self) -> list[Storyline]:
+        rows = self.conn.execute("SELECT data FROM storylines ORDER BY id")
+        return [from_dict(Storyline, json.loads(r[0])) for r in rows]
+
+    def storyline(self, storyline_id: str) -> Storyline:
+        row = self.conn.execute("SELECT data FROM storylines WHERE id=?", (storyline_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no storyline {storyline_id}")
+        return from_dict(Storyline, json.loads(row[0]))
+
+    # -- search -------------------------------------------------------------
+    def search(self, query: str, limit: int = 20) -> list[tuple[str, str | None, str]]:
+        """(article id, title, snippet) of articles matching ``query`` (normalized like the index)."""
+        import regex
+
+        words = [w for w in regex.findall(r"[\p{L}\p{N}]+", normalize(query)) if w]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        rows = self.conn.execute(
+            "SELECT f.article_id, a.title, snippet(articles_fts, 2, '[', ']', ' … ', 12) FROM articles_fts f "
+            "JOIN articles a ON a.id = f.article_id WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return list(rows)
