@@ -17,8 +17,10 @@ from collections import Counter
 from pathlib import Path
 
 from marsad.arabic.terms import terms
+from marsad.arabic.tokenize import tokenize
 
 MIN_DF = 3
+MIN_SURFACE = 5
 
 
 def iter_articles(shared: Path):
@@ -32,12 +34,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default="../shared")
     ap.add_argument("--out", default="src/marsad/arabic/data/background_df.tsv.gz")
+    ap.add_argument("--surface-out", default="src/marsad/arabic/data/surface_counts.tsv.gz")
     args = ap.parse_args()
     df: Counter[str] = Counter()
+    surface: Counter[str] = Counter()
     n = 0
     for art in iter_articles(Path(args.shared)):
         n += 1
-        df.update(set(terms((art.get("title") or "") + "\n" + (art.get("content") or ""))))
+        text = (art.get("title") or "") + "\n" + (art.get("content") or "")
+        df.update(set(terms(text)))
+        surface.update(t for t in tokenize(text) if not t.isdigit())
+    with gzip.open(args.surface_out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write(f"#tokens\t{sum(surface.values())}\n")
+        for tok, count in sorted(surface.items(), key=lambda kv: (-kv[1], kv[0])):
+            if count >= MIN_SURFACE:
+                fh.write(f"{tok}\t{count}\n")
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
         fh.write(f"#docs\t{n}\n")
         for term, count in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])):

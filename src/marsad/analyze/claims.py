@@ -163,33 +163,45 @@ def _display_words(text: str, n: int) -> str:
 
 
 def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
-    """The party a statement before ``pos`` belongs to: subject of the nearest speech verb."""
+    """The party a statement before ``pos`` belongs to: subject of the nearest speech verb.
+
+    The subject is the phrase right after the verb, up to a complementizer, a
+    preposition or a comma; a person or organisation mentioned in it wins over
+    its role words.  A verb with no subject of its own (``وأضاف:``) falls back to
+    the nearest person or organisation before it in the sentence.
+    """
     verbs = word_set("speech_verbs.txt")
+    skip = set(mapping("weekdays.tsv")) | {"اليوم", "امس", "يوم"}
     toks = list(regex.finditer(r"[\p{L}\p{M}]+", sentence[:pos]))
+    local = [m for m in mentions if 0 <= m.start - offset < len(sentence)]
     for idx in range(len(toks) - 1, -1, -1):
         w = normalize(toks[idx].group())
         base = w[1:] if w[:1] in ("و", "ف") and w[1:] in verbs else w
         if base not in verbs:
             continue
-        # an entity mention right after the verb, or else in the sentence before it
-        verb_end = toks[idx].end()
-        for m in mentions:
-            ms = m.start - offset
-            if verb_end <= ms <= verb_end + 3 and ms < pos:
-                return m.text
+        seg_start = toks[idx].end()
+        seg_end = seg_start
         words = []
-        for t in toks[idx + 1:]:
+        after_verb = sentence[seg_start: seg_start + 2].strip()
+        for t in ([] if after_verb.startswith(("،", ",", ":")) else toks[idx + 1:]):
             k = normalize(t.group())
+            if k in skip:
+                seg_end = t.end()
+                continue
             if k in _SPEECH_SUBJECT_STOP or k in verbs:
                 break
             words.append(t.group())
-            if len(words) >= 3 or sentence[t.end(): t.end() + 1] in "،,:":
+            seg_end = t.end()
+            if len(words) >= 6 or sentence[t.end(): t.end() + 1] in "،,:":
                 break
-        if words:
-            return " ".join(words)
-        for m in sorted(mentions, key=lambda m: -m.start):
+        for m in local:
             ms = m.start - offset
-            if 0 <= ms < toks[idx].start():
+            if seg_start <= ms < max(seg_end, seg_start + 1) and m.type in ("PERS", "ORG", "LOC"):
+                return m.text
+        if words:
+            return " ".join(words[:4])
+        for m in sorted(local, key=lambda m: -m.start):
+            if m.start - offset < toks[idx].start() and m.type in ("PERS", "ORG"):
                 return m.text
         return None
     return None

@@ -121,6 +121,14 @@ class OnlineClusterer:
         self._save(state)
         return best_id, best_score
 
+    def assign_to(self, article_id: str, feats: dict, story_id: str) -> None:
+        """Put an article into a known story (a duplicate joins its original's story)."""
+        state = self._load(story_id)
+        self._absorb(state, feats)
+        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
+                          (article_id, story_id, feats.get("duplicate_of"), 1.0))
+        self._save(state)
+
     def _absorb(self, state: StoryState, feats: dict) -> None:
         for t, w in feats["vector"].items():
             state.vector[t] = state.vector.get(t, 0.0) + w

@@ -31,7 +31,8 @@ DOC_THRESHOLD = 0.8  # calibrated: syndicated copies of one wire with different 
 PARA_THRESHOLD = 0.5
 MIN_PARA_TOKENS = 12
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 
 
 def shingles(text: str, k: int) -> set[bytes]:
@@ -42,7 +43,7 @@ def shingles(text: str, k: int) -> set[bytes]:
 
 
 def signature(items: set[bytes]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     m.update_batch(list(items))
     return m.hashvalues
 

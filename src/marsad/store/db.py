@@ -117,9 +117,13 @@ class Store:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: written by a newer marsad (schema {version})")
         for n in range(version, len(MIGRATIONS)):
-            with self.batch():
-                self.conn.executescript("SAVEPOINT m;" + MIGRATIONS[n] + "RELEASE m;")
-                self.conn.execute(f"PRAGMA user_version = {n + 1}")
+            # one script, one transaction: a migration is applied whole or not at all
+            try:
+                self.conn.executescript(f"BEGIN IMMEDIATE;{MIGRATIONS[n]};PRAGMA user_version = {n + 1};COMMIT;")
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     @property
     def schema_version(self) -> int:

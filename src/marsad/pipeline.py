@@ -1,0 +1,309 @@
+"""The marsad pipeline: ingest -> extract -> analyse -> de-duplicate -> cluster -> infer dates -> report.
+
+Each stage is a function of the records before it, replaceable through
+`Stages`; the `Pipeline` runs them against a `Store`, incrementally: a stage
+works only on what the store does not have yet (pages without articles,
+articles without analyses or stories), and only the stories and storylines that
+new articles touched are rebuilt.  Work is committed in batches, so a run that
+is killed resumes where it stopped and ends with the same result.
+
+Articles are analysed before clustering because the clustering compares their
+entities; story-level analysis (canonical entities, merged timeline, fact
+table) happens when a story's report is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from marsad.analyze.core import analyze as analyze_article
+from marsad.analyze.core import redate
+from marsad.analyze.dates import weekday_mentions
+from marsad.analyze.entities import entity_keys
+from marsad.arabic.terms import idf as background_idf
+from marsad.arabic.terms import terms
+from marsad.cluster.features import term_vector
+from marsad.cluster.online import OnlineClusterer
+from marsad.cluster.similarity import event_weekday
+from marsad.dedup.minhash import DOC_THRESHOLD, PARA_THRESHOLD, BandIndex, Signatures, jaccard, signatures
+from marsad.errors import InputError
+from marsad.extract.core import extract as extract_page
+from marsad.model import Analysis, Article, Page
+from marsad.report.story import build_story, build_storyline
+from marsad.sources.files import discover, read_path
+from marsad.store.db import Store
+
+Progress = Callable[[str, int, int], None]
+BATCH = 100
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class Stages:
+    """The replaceable stage functions."""
+
+    extract: Callable[[Page], Article] = extract_page
+    analyze: Callable[[Article], Analysis] = analyze_article
+
+
+@dataclass
+class RunReport:
+    new_pages: int = 0
+    known_pages: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    articles: int = 0
+    stories_touched: int = 0
+
+
+class Pipeline:
+    """Runs the stages against one store."""
+
+    def __init__(self, store: Store, stages: Stages | None = None, progress: Progress | None = None) -> None:
+        self.store = store
+        self.stages = stages or Stages()
+        self.progress = progress or _quiet
+
+    # -- 1. ingest ----------------------------------------------------------
+    def ingest(self, paths: Iterable[str], report: RunReport | None = None) -> RunReport:
+        """Read pages from files, folders, feeds, archives and URLs into the store."""
+        report = report or RunReport()
+        entries = list(discover(paths))
+        buffer: list[Page] = []
+        total = len(entries)
+        for n, entry in enumerate(entries, 1):
+            if isinstance(entry, InputError):
+                self._error(entry, report)
+                continue
+            for item in read_path(entry):
+                if isinstance(item, InputError):
+                    self._error(item, report)
+                    continue
+                buffer.append(item)
+                if len(buffer) >= BATCH:
+                    self._flush_pages(buffer, report)
+            self.progress("ingest", n, total)
+        self._flush_pages(buffer, report)
+        return report
+
+    def _flush_pages(self, buffer: list[Page], report: RunReport) -> None:
+        if not buffer:
+            return
+        new = self.store.add_pages(buffer)
+        report.new_pages += new
+        report.known_pages += len(buffer) - new
+        buffer.clear()
+
+    def _error(self, err: InputError, report: RunReport) -> None:
+        report.errors.append(err)
+        self.store.record_error(err.source, err.problem)
+
+    # -- 2. extract ---------------------------------------------------------
+    def extract_pending(self) -> int:
+        pending = self.store.pending_pages()
+        total = len(pending)
+        for k in range(0, total, BATCH):
+            chunk = pending[k: k + BATCH]
+            articles = [self.stages.extract(p) for p in chunk]
+            with self.store.batch():
+                self.store.bump_term_df(terms((a.title or "") + "\n" + a.text) for a in articles)
+                for a in articles:
+                    self.store.add_article(a, {})
+            self.progress("extract", min(k + BATCH, total), total)
+        return total
+
+    # -- 3. analyse articles -------------------------------------------------
+    def analyze_pending(self) -> int:
+        pending = self.store.unanalysed_articles()
+        total = len(pending)
+        for k in range(0, total, BATCH):
+            ids = pending[k: k + BATCH]
+            results = [self.stages.analyze(self.store.article(i)) for i in ids]
+            with self.store.batch():
+                for r in results:
+                    self.store.put_analysis(r)
+            self.progress("analyse", min(k + BATCH, total), total)
+        return total
+
+    # -- 4+5. de-duplicate and cluster --------------------------------------------
+    def _idf(self) -> Callable[[str], float]:
+        n_store = self.store.count("articles")
+        cache: dict[str, float] = {}
+        conn = self.store.conn
+
+        def fn(term: str) -> float:
+            if term not in cache:
+                row = conn.execute("SELECT df FROM term_df WHERE term=?", (term,)).fetchone()
+                cache[term] = background_idf(term, n_store, row[0] if row else 0)
+            return cache[term]
+
+        return fn
+
+    def features(self, article: Article, analysis: Analysis, idf_fn: Callable[[str], float] | None = None) -> dict:
+        return {
+            "vector": term_vector(article.title, article.paragraphs, idf_fn or self._idf()),
+            "published": article.published,
+            "weekday": event_weekday(weekday_mentions(article.text)),
+            "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
+        }
+
+    def cluster_pending(self) -> set[str]:
+        ids = self.store.unassigned_articles()
+        arts = {i: self.store.article(i) for i in ids}
+        # canonical order: same pages -> same stories, whatever order they came in
+        order = sorted(ids, key=lambda i: (arts[i].published or "9999-99-99", i))
+        clusterer = OnlineClusterer(self.store.conn)
+        bands = BandIndex(self.store.conn)
+        idf_fn = self._idf()
+        touched: set[str] = set()
+        total = len(order)
+        for k in range(0, total, BATCH):
+            with self.store.batch() as conn:
+                for aid in order[k: k + BATCH]:
+                    art = arts[aid]
+                    feats = self.features(art, self.store.analysis(aid), idf_fn)
+                    sigs = signatures(art.paragraphs)
+                    duplicate_of, shared_stories = self._dedup(aid, sigs, bands, conn)
+                    feats["duplicate_of"] = duplicate_of
+                    if duplicate_of and (sid := self.store.story_of(duplicate_of)):
+                        story_id = sid
+                        clusterer.assign_to(aid, feats, story_id)
+                    else:
+                        story_id, _ = clusterer.assign(aid, feats, shared_stories)
+                    conn.execute("INSERT OR REPLACE INTO features VALUES (?,?)",
+                                 (aid, json.dumps({**feats, "minhash": sigs.to_json()}, ensure_ascii=False)))
+                    touched.add(story_id)
+            self.progress("cluster", min(k + BATCH, total), total)
+        with self.store.batch():
+            for sid in sorted(touched):
+                clusterer.link(sid)
+        return touched
+
+    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
+        duplicate_of = None
+        if sigs.doc is not None:
+            for cand in sorted(bands.candidates("doc", sigs.doc)):
+                other = Signatures.from_json(json.loads(conn.execute(
+                    "SELECT data FROM features WHERE article_id=?", (cand,)).fetchone()[0])["minhash"])
+                if other.doc is not None and jaccard(sigs.doc, other.doc) >= DOC_THRESHOLD:
+                    duplicate_of = cand
+                    break
+            bands.add("doc", aid, sigs.doc)
+        shared_stories: set[str] = set()
+        cache: dict[str, Signatures] = {}
+        for pi, psig in sigs.paragraphs:
+            for item in sorted(bands.candidates("para", psig)):
+                other_id, _, other_pi = item.rpartition(":")
+                if other_id == aid:
+                    continue
+                if other_id not in cache:
+                    row = conn.execute("SELECT data FROM features WHERE article_id=?", (other_id,)).fetchone()
+                    cache[other_id] = Signatures.from_json(json.loads(row[0])["minhash"]) if row else Signatures(None, ())
+                osig = dict(cache[other_id].paragraphs).get(int(other_pi))
+                if osig is None:
+                    continue
+                sim = jaccard(psig, osig)
+                if sim >= PARA_THRESHOLD:
+                    (a, pa), (b, pb) = sorted([(aid, pi), (other_id, int(other_pi))])
+                    conn.execute("INSERT OR REPLACE INTO shared_paragraphs VALUES (?,?,?,?,?)", (a, pa, b, pb, round(sim, 3)))
+                    if (sid := self.store.story_of(other_id)):
+                        shared_stories.add(sid)
+            bands.add("para", f"{aid}:{pi}", psig)
+        return duplicate_of, shared_stories
+
+    # -- 6. dates from the story ---------------------------------------------
+    def infer_dates(self, story_ids: Iterable[str]) -> int:
+        """Give undated articles the date their story and their own weekdays imply."""
+        changed = 0
+        with self.store.batch():
+            for sid in sorted(story_ids):
+                members = self.store.articles(self.store.story_members(sid))
+                dated = Counter(a.published for a in members if a.published and a.published_how != "inferred")
+                if not dated:
+                    continue
+                for art in members:
+                    if art.published and art.published_how != "inferred":
+                        continue
+                    day = infer_publication(art, dated)
+                    if day != art.published:
+                        art = replace(art, published=day, published_how="inferred" if day else None)
+                        self.store.update_article(art)
+                        self.store.put_analysis(redate(self.store.analysis(art.id), art))
+                        changed += 1
+        return changed
+
+    # -- 7. story reports ----------------------------------------------------
+    def build_reports(self, story_ids: set[str]) -> None:
+        conn = self.store.conn
+        lines: set[str] = set()
+        total = len(story_ids)
+        for n, sid in enumerate(sorted(story_ids), 1):
+            ids = self.store.story_members(sid)
+            if not ids:
+                continue
+            row = conn.execute("SELECT storyline_id FROM story_state WHERE story_id=?", (sid,)).fetchone()
+            line_id = row[0] if row else None
+            items = [(self.store.article(i), self.store.analysis(i)) for i in ids]
+            shared = list(conn.execute(
+                "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
+                f"WHERE article_a IN ({','.join('?' * len(ids))})", ids))
+            story = build_story(sid, line_id, items, shared, self.store.assignments())
+            with self.store.batch():
+                self.store.put_story(story)
+                conn.execute("UPDATE story_state SET dirty=0 WHERE story_id=?", (sid,))
+            if line_id:
+                lines.add(line_id)
+            self.progress("report", n, total)
+        for lid in sorted(lines):
+            rows = conn.execute("SELECT id FROM stories WHERE storyline_id=?", (lid,)).fetchall()
+            stories = [self.store.story(r[0]) for r in rows]
+            with self.store.batch():
+                self.store.put_storyline(build_storyline(lid, stories))
+
+    # -- all together -----------------------------------------------------------
+    def process(self) -> RunReport:
+        report = RunReport()
+        report.articles = self.extract_pending()
+        self.analyze_pending()
+        touched = self.cluster_pending()
+        dirty = {r[0] for r in self.store.conn.execute("SELECT story_id FROM story_state WHERE dirty=1")}
+        touched |= dirty
+        self.infer_dates(touched)
+        self.build_reports(touched)
+        report.stories_touched = len(touched)
+        return report
+
+    def run(self, paths: Iterable[str]) -> RunReport:
+        report = self.ingest(paths)
+        processed = self.process()
+        report.articles = processed.articles
+        report.stories_touched = processed.stories_touched
+        return report
+
+
+def infer_publication(article: Article, dated: Counter) -> str | None:
+    """The day an undated article was most likely published, or None.
+
+    Candidates are the days around its story's dated reports; the article's own
+    "today" weekday (``اليوم الخميس``, ``أمس الأربعاء`` -> Thursday, or the latest weekday
+    it names) picks the one that fits.  Without a weekday to check, nothing is guessed.
+    """
+    wd = event_weekday(weekday_mentions(article.text))
+    if wd is None:
+        return None
+    best: tuple[int, int, str] | None = None
+    for day, count in dated.items():
+        base = dt.date.fromisoformat(day)
+        for delta in range(-2, 3):
+            cand = base + dt.timedelta(days=delta)
+            if cand.isoweekday() == wd:
+                key = (abs(delta), -count, cand.isoformat())
+                if best is None or key < best:
+                    best = key
+    return best[2] if best else None

@@ -1,0 +1,1 @@
+"""Reports: attributed multi-document summaries, fact tables, timelines; JSON and static HTML."""

@@ -1,0 +1,89 @@
+"""digest.json: the public JSON contract, assembled from the store.
+
+Field names of `articles[]`, `stories[]` and `storylines[]` are fixed (see the
+README); extra fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from marsad import __version__
+from marsad.model import Article, Claim, FactGroup, Story, Storyline, to_dict
+from marsad.report.story import outlet_label
+from marsad.store.db import Store
+
+
+def _claim(c: Claim) -> dict[str, Any]:
+    return {
+        "value": c.value, "text": c.text, "qualifier": c.qualifier, "attributed_to": c.attributed_to,
+        "article_id": c.article_id, "counted": c.counted, "category": c.category, "negated": c.negated,
+        "low": c.low, "high": c.high, "number_text": c.number_text, "start": c.start, "end": c.end,
+    }
+
+
+def _facts(groups: tuple[FactGroup, ...]) -> list[dict[str, Any]]:
+    return [{"about": g.about, "status": g.status, "claims": [_claim(c) for c in g.claims]} for g in groups]
+
+
+def article_json(a: Article, story_id: str | None, duplicate_of: str | None) -> dict[str, Any]:
+    return {
+        "id": a.id, "source": a.source, "url": a.url, "title": a.title, "published": a.published,
+        "published_how": a.published_how, "outlets": list(a.outlets), "wires": list(a.wires),
+        "outlet_label": outlet_label(a), "tags": list(a.tags), "text": a.text,
+        "removed": [{"reason": r.reason, "text": r.text} for r in a.removed],
+        "duplicate_of": duplicate_of, "story_id": story_id,
+    }
+
+
+def story_json(s: Story) -> dict[str, Any]:
+    return {
+        "id": s.id, "storyline_id": s.storyline_id, "title": s.title, "date": s.date,
+        "article_ids": list(s.article_ids),
+        "summary": [{"text": x.text, "article_ids": list(x.article_ids), "outlets": list(x.outlets),
+                     "anchors": list(x.anchors)} for x in s.summary],
+        "timeline": [{"date": t.date, "text": t.text, "article_ids": list(t.article_ids),
+                      "granularity": t.granularity} for t in s.timeline],
+        "entities": [{"name": e.name, "type": e.type, "variants": list(e.variants),
+                      "article_ids": list(e.article_ids), "mentions": e.mentions} for e in s.entities],
+        "quotes": [{"speaker": q.speaker, "text": q.text, "article_id": q.article_id, "kind": q.kind,
+                    "start": q.start, "end": q.end} for q in s.quotes],
+        "facts": _facts(s.facts),
+    }
+
+
+def storyline_json(line: Storyline) -> dict[str, Any]:
+    return {
+        "id": line.id, "title": line.title, "story_ids": list(line.story_ids),
+        "summary": [{"text": x.text, "article_ids": list(x.article_ids)} for x in line.summary],
+        "facts": _facts(line.facts),
+    }
+
+
+def digest(store: Store) -> dict[str, Any]:
+    assignments = store.assignments()
+    articles = [article_json(a, *assignments.get(a.id, (None, None))) for a in store.articles()]
+    stories = [story_json(s) for s in store.stories()]
+    lines = [storyline_json(line) for line in store.storylines()]
+    return {
+        "marsad_version": __version__,
+        "articles": articles,
+        "stories": stories,
+        "storylines": lines,
+        "input_errors": [{"source": s, "message": m} for s, m in store.input_errors()],
+    }
+
+
+def write_digest(store: Store, out_dir: str | Path) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "digest.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(digest(store), ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+__all__ = ["digest", "write_digest", "to_dict"]

@@ -1,0 +1,196 @@
+"""Attributed extractive multi-document summaries.
+
+1. Candidates are the sentences of the story's clean bodies (never removed text).
+2. Sentences saying the same thing in different outlets are aligned into one
+   group: they share a wire paragraph, or most of their normalized content words
+   (overlap coefficient >= `ALIGN_OVERLAP` with at least `ALIGN_MIN_SHARED` shared
+   terms) and no conflicting numbers.
+3. Groups are ranked by centrality (cosine to the story centroid), boosted by
+   how many outlets carry them and by lead position, then picked with MMR so the
+   summary does not repeat itself.
+4. A group is shown by its best well-formed sentence (balanced quotes, a
+   sentence end, no subjectless opening such as "وأضاف:"), and the picked
+   sentences are ordered by event date, then by where they sit in the reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+
+from marsad.arabic.normalize import normalize
+from marsad.arabic.terms import idf, terms
+from marsad.arabic.tokenize import split_sentences
+from marsad.model import Analysis, Article, SummarySentence
+
+ALIGN_OVERLAP = 0.6
+ALIGN_MIN_SHARED = 5
+MMR_LAMBDA = 0.7
+MIN_WORDS, MAX_WORDS = 7, 70
+DEFAULT_MAX, DEFAULT_MIN = 8, 5
+
+_DANGLING = regex.compile(r"^(?:و|ف)?(?:أضاف|اضاف|أضافت|تابع|تابعت|أشار|أشارت|لفت|لفتت|أوضح|أوضحت)\s*(?:[:،,]|إلى|الى|أن|أنه|إن)")
+_QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    text: str
+    start: int
+    position: float  # 0 = lead of its article, 1 = end
+    terms: set[str]
+    vector: dict[str, float]
+    numbers: frozenset[str]
+    date: str | None = None
+    paragraph: int = 0
+
+
+@dataclass
+class Group:
+    members: list[Candidate] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return sorted({m.article_id for m in self.members})
+
+
+def well_formed(sentence: str) -> bool:
+    words = sentence.split()
+    if not (MIN_WORDS <= len(words) <= MAX_WORDS):
+        return False
+    if not regex.search(r"[.!؟?…][\"'”»)]*\s*$", sentence):
+        return False
+    if _DANGLING.match(sentence.strip()):
+        return False
+    if sentence.count('"') % 2 or sentence.count("“") != sentence.count("”") or sentence.count("«") != sentence.count("»"):
+        return False
+    return True
+
+
+def _vec(ts: list[str]) -> dict[str, float]:
+    counts = Counter(ts)
+    v = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+    n = math.sqrt(sum(w * w for w in v.values())) or 1.0
+    return {t: w / n for t, w in v.items()}
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def candidates(article: Article, analysis: Analysis | None = None) -> list[Candidate]:
+    out = []
+    text = article.text
+    sents = split_sentences(text)
+    date_at = {}
+    if analysis:
+        for d in analysis.dates:
+            if d.granularity != "year":
+                date_at[d.start] = d.value
+    para_starts = []
+    pos = 0
+    for p in article.paragraphs:
+        para_starts.append(pos)
+        pos += len(p) + 2
+    for k, s in enumerate(sents):
+        ts = terms(s.text)
+        if len(ts) < 3:
+            continue
+        date = next((v for st, v in date_at.items() if s.start <= st < s.end), None)
+        para = max(i for i, ps in enumerate(para_starts) if ps <= s.start) if para_starts else 0
+        nums = frozenset(regex.findall(r"\d+", normalize(s.text)))
+        out.append(Candidate(article.id, s.text, s.start, k / max(1, len(sents) - 1), set(ts), _vec(ts), nums, date, para))
+    return out
+
+
+def align(cands: list[Candidate], shared: set[tuple[str, int, str, int]] | None = None) -> list[Group]:
+    """Group sentences that say the same thing (different articles only)."""
+    shared = shared or set()
+    groups: list[Group] = []
+    for c in cands:
+        best, best_score = None, 0.0
+        for g in groups:
+            if c.article_id in {m.article_id for m in g.members}:
+                continue
+            inter = len(c.terms & g.terms)
+            overlap = inter / max(1, min(len(c.terms), len(g.terms)))
+            wire = any((m.article_id, m.paragraph, c.article_id, c.paragraph) in shared
+                       or (c.article_id, c.paragraph, m.article_id, m.paragraph) in shared for m in g.members)
+            numbers_clash = any(m.numbers and c.numbers and not (m.numbers & c.numbers) for m in g.members)
+            if numbers_clash:
+                continue
+            ok = (inter >= ALIGN_MIN_SHARED and overlap >= ALIGN_OVERLAP) or (wire and overlap >= ALIGN_OVERLAP / 2)
+            if ok and overlap > best_score:
+                best, best_score = g, overlap
+        if best is None:
+            groups.append(Group([c], set(c.terms)))
+        else:
+            best.members.append(c)
+            best.terms |= c.terms
+    return groups
+
+
+def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEFAULT_MAX,
+              min_sentences: int = DEFAULT_MIN, shared: set[tuple[str, int, str, int]] | None = None,
+              outlet_of: dict[str, str] | None = None, exclude: set[str] | None = None) -> list[SummarySentence]:
+    """The attributed summary of one story's articles."""
+    exclude = exclude or set()
+    cands = [c for art, an in items if art.id not in exclude for c in candidates(art, an)]
+    if not cands:
+        return []
+    groups = align(cands, shared)
+    centroid: dict[str, float] = {}
+    for c in cands:
+        for t, w in c.vector.items():
+            centroid[t] = centroid.get(t, 0.0) + w
+    norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+    centroid = {t: w / norm for t, w in centroid.items()}
+    n_articles = len({c.article_id for c in cands})
+    scored = []
+    for g in groups:
+        rep = _representative(g, centroid)
+        if rep is None:
+            continue
+        central = _cos(rep.vector, centroid)
+        support = len(g.article_ids) / n_articles if n_articles > 1 else 1.0
+        lead = 1.0 - min(m.position for m in g.members)
+        score = central * (1.0 + support) + 0.15 * lead
+        scored.append((score, g, rep))
+    scored.sort(key=lambda x: (-x[0], x[2].article_id, x[2].start))
+    picked: list[tuple[float, Group, Candidate]] = []
+    limit = max_sentences
+    while scored and len(picked) < limit:
+        best_idx, best_val = 0, -1e9
+        for i, (score, g, rep) in enumerate(scored):
+            redundancy = max((_cos(rep.vector, p[2].vector) for p in picked), default=0.0)
+            val = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy
+            if val > best_val:
+                best_idx, best_val = i, val
+        item = scored.pop(best_idx)
+        redundancy = max((_cos(item[2].vector, p[2].vector) for p in picked), default=0.0)
+        if redundancy > 0.6 and len(picked) >= min_sentences:
+            continue
+        picked.append(item)
+    picked.sort(key=lambda x: (x[2].date or "9999", sum(m.position for m in x[1].members) / len(x[1].members)))
+    outlet_of = outlet_of or {}
+    out = []
+    for _, g, rep in picked:
+        ids = tuple(g.article_ids)
+        outlets = tuple(dict.fromkeys(outlet_of.get(i, i) for i in ids))
+        anchors = tuple(f"{m.article_id}:{m.start}" for m in sorted(g.members, key=lambda m: m.article_id))
+        out.append(SummarySentence(rep.text, ids, outlets, anchors))
+    return out
+
+
+def _representative(g: Group, centroid: dict[str, float]) -> Candidate | None:
+    good = [m for m in g.members if well_formed(m.text)]
+    if not good:
+        return None
+    return max(good, key=lambda m: (_cos(m.vector, centroid), -len(m.text), m.article_id))
