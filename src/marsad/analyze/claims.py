@@ -174,6 +174,7 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
     skip = set(mapping("weekdays.tsv")) | {"اليوم", "امس", "يوم"}
     toks = list(regex.finditer(r"[\p{L}\p{M}]+", sentence[:pos]))
     local = [m for m in mentions if 0 <= m.start - offset < len(sentence)]
+    fallback_verb: int | None = None
     for idx in range(len(toks) - 1, -1, -1):
         w = normalize(toks[idx].group())
         base = w[1:] if w[:1] in ("و", "ف") and w[1:] in verbs else w
@@ -200,8 +201,17 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
                 return m.text
         if words:
             return " ".join(words[:4])
+        if fallback_verb is None:
+            fallback_verb = toks[idx].start()
+        # no subject of its own ("وأكدت أنه …"): the subject of an earlier verb in the sentence carries over
+    if fallback_verb is not None:
+        quoted = _quoted_spans(sentence)
         for m in sorted(local, key=lambda m: -m.start):
-            if m.start - offset < toks[idx].start() and m.type in ("PERS", "ORG"):
+            ms = m.start - offset
+            if ms < fallback_verb and m.type in ("PERS", "ORG", "LOC") and not any(a <= ms < b for a, b in quoted):
                 return m.text
-        return None
     return None
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in regex.finditer(r'"[^"]*"|“[^”]*”|«[^»]*»', sentence)]

@@ -29,11 +29,12 @@ from marsad.model import Analysis, Article, SummarySentence
 ALIGN_OVERLAP = 0.6
 ALIGN_MIN_SHARED = 5
 MMR_LAMBDA = 0.7
+CENTRALITY_WEIGHT, SUPPORT_WEIGHT, LEAD_WEIGHT = 0.5, 0.5, 0.1
 MIN_WORDS, MAX_WORDS = 7, 70
 DEFAULT_MAX, DEFAULT_MIN = 8, 5
 
 _DANGLING = regex.compile(r"^(?:و|ف)?(?:أضاف|اضاف|أضافت|تابع|تابعت|أشار|أشارت|لفت|لفتت|أوضح|أوضحت)\s*(?:[:،,]|إلى|الى|أن|أنه|إن)")
-_QUOTES = {'"': '"', "“": "”", "«": "»"}
+_CONTINUATION = regex.compile(r"^(?:و|ف)?(?:أضاف|اضاف|أضافت|تابع|تابعت|أشار|أشارت|لفت|لفتت|أوضح|أوضحت)\b")
 
 
 @dataclass
@@ -159,9 +160,10 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
         if rep is None:
             continue
         central = _cos(rep.vector, centroid)
-        support = len(g.article_ids) / n_articles if n_articles > 1 else 1.0
+        # what several outlets report is the strongest sign of salience across documents
+        support = (len(g.article_ids) - 1) / (n_articles - 1) if n_articles > 1 else 0.0
         lead = 1.0 - min(m.position for m in g.members)
-        score = central * (1.0 + support) + 0.15 * lead
+        score = CENTRALITY_WEIGHT * central + SUPPORT_WEIGHT * support + LEAD_WEIGHT * lead
         scored.append((score, g, rep))
     scored.sort(key=lambda x: (-x[0], x[2].article_id, x[2].start))
     picked: list[tuple[float, Group, Candidate]] = []
@@ -178,7 +180,10 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
         if redundancy > 0.6 and len(picked) >= min_sentences:
             continue
         picked.append(item)
-    picked.sort(key=lambda x: (x[2].date or "9999", sum(m.position for m in x[1].members) / len(x[1].members)))
+    main_date = Counter(c.date for c in cands if c.date).most_common(1)
+    default_date = main_date[0][0] if main_date else "9999"
+    picked.sort(key=lambda x: (min((m.date for m in x[1].members if m.date), default=default_date),
+                               sum(m.position for m in x[1].members) / len(x[1].members)))
     outlet_of = outlet_of or {}
     out = []
     for _, g, rep in picked:
@@ -193,4 +198,5 @@ def _representative(g: Group, centroid: dict[str, float]) -> Candidate | None:
     good = [m for m in g.members if well_formed(m.text)]
     if not good:
         return None
-    return max(good, key=lambda m: (_cos(m.vector, centroid), -len(m.text), m.article_id))
+    # a sentence that names its own subject reads better alone than one continuing the last ("وأضاف …")
+    return max(good, key=lambda m: (not _CONTINUATION.match(m.text.strip()), _cos(m.vector, centroid), -len(m.text), m.article_id))
