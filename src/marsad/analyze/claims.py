@@ -21,10 +21,12 @@ from marsad.arabic.normalize import normalize, normalize_with_offsets
 from marsad.arabic.tokenize import split_sentences
 from marsad.model import Claim, Mention
 
-_DEATH = ("مقتل", "قتل", "وفاه", "مصرع", "استشهاد", "ضحيتها", "ضحيته", "ضحايا")
-_WOUND = ("اصابه", "جرح", "اصيب", "اصيبوا")
-_FORCE = ("قوه", "قوات", "القوه", "القوات", "جيش", "الجيش", "كتيبه", "وحدات")
 _SKIP_AFTER = ("من", "الف", "الاف")
+
+
+@cache
+def _context(role: str) -> frozenset[str]:
+    return frozenset(k for k, r in mapping("claim_context.tsv").items() if r == role)
 
 
 @cache
@@ -80,18 +82,19 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
         head = head_category(regex.sub(r"[^\p{L}]", "", after[k])) if k < len(after) else None
         if head is None:
             # "مقتل عشرات الآلاف": the death word before the number says what is counted
-            death = next((w for w in before_words[-2:] if w.lstrip("و") in _DEATH), None)
+            death = next((w for w in before_words[-2:] if w.lstrip("و") in _context("death")), None)
             if death is None:
                 continue
             head = (death, "killed")
         noun, category = head
         if category in ("people", "civilians", "troops", "troops-or-people", "residents"):
-            if any(w.lstrip("و") in _DEATH for w in before_words[-3:]) or any(w in _DEATH for w in after[k + 1: k + 3]):
+            death, wound = _context("death"), _context("wound")
+            if any(w.lstrip("وب") in death for w in before_words[-3:]) or any(w in death for w in after[k + 1: k + 3]):
                 category = "killed"
-            elif any(w.lstrip("و") in _WOUND for w in before_words[-3:]):
+            elif any(w.lstrip("وب") in wound for w in before_words[-3:]):
                 category = "wounded"
         if category == "troops-or-people":
-            category = "troops" if any(w.lstrip("وب") in _FORCE for w in before_words) else "people"
+            category = "troops" if any(w.lstrip("وب") in _context("force") for w in before_words) else "people"
         claims.append(Claim(
             value=num.value, counted=noun, category=category, text=sentence, article_id=article_id,
             qualifier=num.qualifier or ("vague" if num.value is None else None),

@@ -109,6 +109,18 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
                 for k in range(start, j):
                     taken[k] = True
             break
+    # 2a. organisation heads: وزارة الصحة, هيئة الأرصاد الجوية, البنك المركزي
+    org_heads = word_set("org_heads.txt")
+    for i in range(len(toks)):
+        if taken[i] or _strip(keys[i]) not in org_heads:
+            continue
+        j = i + 1
+        while j < len(toks) and j - i <= 2 and not taken[j] and keys[j].startswith("ال") and keys[j] not in word_set("stopwords.txt"):
+            j += 1
+        if j > i + 1:
+            spans[(i, j)] = "ORG"
+            for k in range(i, j):
+                taken[k] = True
     # 2b. a common given name followed by name-like words: دافيد ملكونيان
     first_names = word_set("first_names.txt")
     for i in range(len(toks)):

@@ -138,6 +138,8 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
     stripped = line.rstrip()
     if stripped.endswith("..") and not stripped.endswith("..."):
         return True
+    if stripped.endswith(("؟", "?")) and len(words) <= 15:
+        return True  # a question headline ("رفع الفائدة.. من يدفع الثمن؟")
     return not _SENTENCE_END.search(stripped)
 
 

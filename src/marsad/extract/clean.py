@@ -188,6 +188,9 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         if fld and fld[0] in ("source", "tags") and len(fld[1].split()) <= (12 if fld[0] == "source" else 60):
             if state == "foreign" and not foreign_vec and paragraphs:
                 state = "article"  # only a marker and its headline came between: still our footer
+            elif (state == "foreign" and fld[0] == "source" and not sources and i + 1 < len(blocks)
+                  and (nxt := match_field(blocks[i + 1])) and nxt[0] == "tags"):
+                state = "article"  # a source line followed by the tags line is the page's own footer
             if state == "article":
                 (sources if fld[0] == "source" else tag_lines).append(fld[1])
                 removed.append(Removed(f"{fld[0]}-line", b))

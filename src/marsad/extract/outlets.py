@@ -58,7 +58,7 @@ def resolve(name: str) -> Outlet | None:
     for host_outlet in (from_host(raw),):
         if host_outlet:
             return host_outlet
-    return Outlet(raw, "unknown")
+    return Outlet(raw, "wire" if key.startswith(("وكاله", "وكالات")) else "unknown")
 
 
 def from_host(url_or_host: str) -> Outlet | None:

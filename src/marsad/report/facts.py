@@ -9,7 +9,7 @@ than estimates of the same one).
 Status of a group:
 * ``single-source`` — all its claims come from one article;
 * ``agree`` — every pair of claims from different articles is compatible (equal
-  values; "أكثر من 200" with 200 or more; "نحو X" within 15 %; ranges that meet);
+  values; "أكثر من 200" with 200 or more; "نحو X" within 10 %; ranges that meet);
 * ``conflict`` — some pair is not, including a figure against a denial
   ("نحو 10 آلاف" troops vs "لا توجد أي قوات").
 """
@@ -23,7 +23,7 @@ import regex
 
 from marsad.model import Claim, FactGroup
 
-ABOUT_TOLERANCE = 0.15
+ABOUT_TOLERANCE = 0.10  # "نحو 45 ألفا" and "أكثر من 50 ألفا" conflict; "نحو 10 آلاف" and 10,500 agree
 
 
 def _bounds(c: Claim) -> tuple[float, float]:
