@@ -131,7 +131,8 @@ def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: 
     return out
 
 
-_SPEECH_SUBJECT_STOP = ("ان", "انه", "انها", "الي", "في", "على", "علي", "خلال", "امس", "اليوم", "عن", "بان", "انهم", "بعد")
+_SPEECH_SUBJECT_STOP = ("ان", "انه", "انها", "الي", "في", "على", "علي", "خلال", "امس", "اليوم", "عن", "بان", "انهم", "بعد",
+                        "بانها", "بانه", "بانهم", "ان", "لان", "حيث", "كما", "مع")
 
 
 def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:

@@ -56,7 +56,7 @@ def _grammar() -> dict[str, regex.Pattern]:
             rf"(?i){lb}(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(?:of\s+)?(?P<m1>{eng_alt})|(?P<m1b>{eng_alt})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)[\s,]+{year}"
         ),
         "hijri": regex.compile(
-            rf"{lb}(?:(?P<d>\d{{1,2}})\s*(?:من\s+)?)?(?P<m1>{hijri_alt}){rb}\s*(?:(?:من\s+)?(?:عام|سنه)\s+)?(?P<y>1[34]\d\d)\s*(?:ه|هـ|هجري|هجريه|للهجره)?{rb}"
+            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s*(?:من\s+)?(?:شهر\s+)?)?(?P<m1>{hijri_alt}){rb}\s*(?:(?:من\s+)?(?:عام|سنه)\s+)?(?P<y>1[34]\d\d)\s*(?:ه|هـ|هجري|هجريه|للهجره)?{rb}"
         ),
         "numeric": regex.compile(
             r"(?<![\d/.\-])(?:(?P<y>(?:19|20)\d\d)[/\-.](?P<mo>\d{1,2})[/\-.](?P<d>\d{1,2})|(?P<d2>\d{1,2})[/\-.](?P<mo2>\d{1,2})[/\-.](?P<y2>(?:19|20)\d\d))(?![\d/.\-])"
@@ -145,9 +145,10 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
 
         mon = tabs["hijri"][m.group("m1")]
         y = int(m.group("y"))
+        hday = int(m.group("d")) if m.group("d") else tabs["ord"].get(m.group("dord") or "")
         try:
-            if m.group("d"):
-                g_ = Hijri(y, mon, int(m.group("d"))).to_gregorian()
+            if hday:
+                g_ = Hijri(y, mon, hday).to_gregorian()
                 add(m.start(), m.end(), dt.date(g_.year, g_.month, g_.day).isoformat(), "day")
             else:
                 g_ = Hijri(y, mon, 1).to_gregorian()

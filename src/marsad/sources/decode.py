@@ -33,9 +33,9 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     if data.startswith(_BINARY_MAGIC):
         raise InputError(source, "binary file (not text or HTML)")
     head = data[:4096]
-    if b"\x00" in head and _looks_utf16(head):
-        enc = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-        return _finish(data.decode(enc, errors="replace"), enc, source)
+    utf16 = _utf16_order(head)
+    if utf16:
+        return _finish(data.decode(utf16, errors="replace"), utf16, source)
     try:
         return _finish(data.decode("utf-8"), "utf-8", source)
     except UnicodeDecodeError:
@@ -57,9 +57,21 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         raise InputError(source, "undecodable bytes (not UTF-8, UTF-16 or cp1256)") from exc
 
 
-def _looks_utf16(head: bytes) -> bool:
+def _utf16_order(head: bytes) -> str | None:
+    """UTF-16 without a BOM: Arabic and ASCII put 0x06 or 0x00 in every high byte."""
+    if len(head) < 16:
+        return None
     even, odd = head[0::2], head[1::2]
-    return even.count(0) > len(even) * 0.3 or odd.count(0) > len(odd) * 0.3
+    high = (0x00, 0x06)
+
+    def share(bs: bytes) -> float:
+        return sum(1 for b in bs if b in high) / len(bs)
+
+    if share(odd) > 0.9 and odd.count(0) < len(odd):
+        return "utf-16-le"
+    if share(even) > 0.9 and even.count(0) < len(even):
+        return "utf-16-be"
+    return None
 
 
 def _declared_charset(head: bytes) -> str | None:

@@ -1,0 +1,66 @@
+"""Shared fixtures: where the seeds and data sets are, and digests built once per test session."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("MARSAD_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+EXAMPLES = ROOT / "examples" / "pages"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return need(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def seeds_gold() -> dict:
+    return json.loads((FIXTURES / "seeds_gold.json").read_text(encoding="utf-8"))
+
+
+def _digest(src: Path, out: Path) -> dict:
+    from marsad.pipeline import Pipeline
+    from marsad.report.export import write_digest
+    from marsad.report.html import write_site
+    from marsad.store.db import Store
+
+    store = Store(out / "marsad.db")
+    Pipeline(store).run([str(src)])
+    write_digest(store, out)
+    write_site(store, out)
+    store.close()
+    return json.loads((out / "digest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seeds_digest(tmp_path_factory, seeds_dir) -> dict:
+    out = tmp_path_factory.mktemp("seeds")
+    data = _digest(seeds_dir, out)
+    data["_out"] = str(out)
+    return data
+
+
+@pytest.fixture(scope="session")
+def examples_digest(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("examples")
+    data = _digest(EXAMPLES, out)
+    data["_out"] = str(out)
+    return data
+
+
+def seed_code(article: dict) -> str:
+    """'000' for an article read from 000_….txt."""
+    return Path(article["source"]).name[:3]
