@@ -64,3 +64,28 @@ def examples_digest(tmp_path_factory) -> dict:
 def seed_code(article: dict) -> str:
     """'000' for an article read from 000_….txt."""
     return Path(article["source"]).name[:3]
+
+
+def saudinewsnet(limit: int | None = None, days: list[str] | None = None) -> list[dict]:
+    """Articles of SaudiNewsNet (../shared/data/saudinewsnet), in file order."""
+    import zipfile
+
+    folder = need(SHARED / "data" / "saudinewsnet")
+    out: list[dict] = []
+    for z in sorted(folder.glob("*.zip")):
+        if days and z.stem not in days:
+            continue
+        with zipfile.ZipFile(z) as zf:
+            for name in zf.namelist():
+                for rec in json.loads(zf.read(name)):
+                    out.append(rec)
+                    if limit and len(out) >= limit:
+                        return out
+    return out
+
+
+def write_pages(folder: Path, records: list[dict]) -> None:
+    """One text dump per record: title line, then the body."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, rec in enumerate(records):
+        (folder / f"{i:05d}.txt").write_text(f"{rec.get('title') or ''}\n{rec.get('content') or ''}", encoding="utf-8")

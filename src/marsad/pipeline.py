@@ -180,10 +180,14 @@ class Pipeline:
                                  (aid, json.dumps({**feats, "minhash": sigs.to_json()}, ensure_ascii=False)))
                     touched.add(story_id)
             self.progress("cluster", min(k + BATCH, total), total)
-        with self.store.batch():
-            for sid in sorted(touched):
-                clusterer.link(sid)
         return touched
+
+    def link_storylines(self, story_ids: set[str]) -> None:
+        """Attach stories to storylines, in one transaction (a killed run redoes it whole)."""
+        clusterer = OnlineClusterer(self.store.conn)
+        with self.store.batch():
+            for sid in sorted(story_ids):
+                clusterer.link(sid)
 
     def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
         duplicate_of = None
@@ -272,8 +276,10 @@ class Pipeline:
         report.articles = self.extract_pending()
         self.analyze_pending()
         touched = self.cluster_pending()
+        # stories a killed run clustered but did not finish are still dirty: redo their later stages
         dirty = {r[0] for r in self.store.conn.execute("SELECT story_id FROM story_state WHERE dirty=1")}
         touched |= dirty
+        self.link_storylines(touched)
         self.infer_dates(touched)
         self.build_reports(touched)
         report.stories_touched = len(touched)

@@ -35,13 +35,15 @@ def _counted() -> dict[str, str]:
 
 
 @cache
-def _cues() -> list[str]:
-    return sorted(word_set("attribution_cues.txt"), key=len, reverse=True)
+def _cue_pattern() -> regex.Pattern:
+    cues = sorted(word_set("attribution_cues.txt"), key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}])[وف]?(?:" + "|".join(regex.escape(c) for c in cues) + r")(?![\p{L}])")
 
 
 @cache
-def _negations() -> list[str]:
-    return sorted(word_set("negation_cues.txt"), key=len, reverse=True)
+def _negation_pattern() -> regex.Pattern:
+    cues = sorted(word_set("negation_cues.txt"), key=len, reverse=True)
+    return regex.compile(r"(?<![\p{L}])(?:" + "|".join(regex.escape(c) for c in cues) + r")(?![\p{L}])")
 
 
 def head_category(word: str) -> tuple[str, str] | None:
@@ -108,27 +110,23 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
 
 def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
              mentions: tuple[Mention, ...]) -> list[Claim]:
-    out = []
-    for cue in _negations():
-        for m in regex.finditer(rf"(?<![\p{{L}}]){regex.escape(cue)}(?![\p{{L}}])", key):
-            rest = key[m.end():].split()[:3]
-            for w in rest:
-                head = head_category(regex.sub(r"[^\p{L}]", "", w))
-                if head:
-                    noun, category = head
-                    if category == "troops-or-people":
-                        category = "troops"
-                    s, e = offs[m.start()], offs[min(m.end() + 1 + len(" ".join(rest)), len(offs) - 1)]
-                    out.append(Claim(
-                        value=0.0, counted=noun, category=category, text=sentence, article_id=article_id,
-                        qualifier="none", attributed_to=_attribution(sentence, s, offset, mentions),
-                        negated=True, number_text=sentence[s:e].strip(), start=offset + s, end=offset + e,
-                    ))
-                    break
-            else:
+    """The first denial in a sentence whose next words name something countable."""
+    for m in _negation_pattern().finditer(key):
+        rest = key[m.end():].split()[:3]
+        for w in rest:
+            head = head_category(regex.sub(r"[^\p{L}]", "", w))
+            if head is None:
                 continue
-            return out
-    return out
+            noun, category = head
+            if category == "troops-or-people":
+                category = "troops"
+            s, e = offs[m.start()], offs[min(m.end() + 1 + len(" ".join(rest)), len(offs) - 1)]
+            return [Claim(
+                value=0.0, counted=noun, category=category, text=sentence, article_id=article_id,
+                qualifier="none", attributed_to=_attribution(sentence, s, offset, mentions),
+                negated=True, number_text=sentence[s:e].strip(), start=offset + s, end=offset + e,
+            )]
+    return []
 
 
 _SPEECH_SUBJECT_STOP = ("ان", "انه", "انها", "الي", "في", "على", "علي", "خلال", "امس", "اليوم", "عن", "بان", "انهم", "بعد",
@@ -141,10 +139,9 @@ def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, 
     key_before, offs = normalize_with_offsets(before)
     # 1. an explicit cue: بحسب الانفصاليين / وفق تقديرات باكو
     best = None
-    for cue in _cues():
-        for m in regex.finditer(rf"(?<![\p{{L}}])[وف]?{regex.escape(cue)}(?![\p{{L}}])", key_before):
-            if best is None or m.end() > best[1]:
-                best = (m.start(), m.end())
+    for m in _cue_pattern().finditer(key_before):
+        if best is None or m.end() > best[1]:
+            best = (m.start(), m.end())
     if best is not None:
         words = []
         for w in key_before[best[1]:].split():

@@ -48,8 +48,25 @@ def _gazetteer_index() -> dict[tuple[str, ...], str]:
 
 
 @cache
+def _gazetteer_first_words() -> dict[str, list[int]]:
+    """first word of a gazetteer name -> the name lengths starting with it, longest first."""
+    out: dict[str, set[int]] = {}
+    for name in _gazetteer_index():
+        out.setdefault(name[0], set()).add(len(name))
+    return {k: sorted(v, reverse=True) for k, v in out.items()}
+
+
+@cache
 def _roles() -> list[tuple[str, ...]]:
     return sorted((tuple(r.split()) for r in word_set("roles.txt")), key=len, reverse=True)
+
+
+@cache
+def _roles_by_first() -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for role in _roles():
+        out.setdefault(role[0], []).append(role)
+    return out
 
 
 def _strip(word: str) -> str:
@@ -65,37 +82,38 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
     spans: dict[tuple[int, int], str] = {}
     # 1. gazetteer: longest match first, with and without proclitics on the first word
     gz = _gazetteer_index()
-    maxlen = max(len(k) for k in gz) if gz else 1
-    i = 0
-    taken = [False] * len(toks)
+    lengths = _gazetteer_first_words()
+    skeys = [_strip(k) for k in keys]
     clitic_skip: dict[int, int] = {}
+    taken = [False] * len(toks)
+    i = 0
     while i < len(toks):
-        found = False
-        for n in range(min(maxlen, len(toks) - i), 0, -1):
-            seq = keys[i:i + n]
-            bare = seq[0][1:] if seq[0][:1] in "وبلفك" and len(seq[0]) > 3 else None
-            for first in (seq[0], _strip(seq[0]), _strip(seq[0]).removeprefix("ال"), bare):
-                if not first:
-                    continue
-                cand = (first, *seq[1:])
-                if cand in gz:
-                    spans[(i, i + n)] = gz[cand]
-                    if first != seq[0] and first in (bare, _strip(seq[0])) and seq[0][1:] in (first, first[2:] if first.startswith("ال") else None):
-                        clitic_skip[i] = 1
-                    for k in range(i, i + n):
-                        taken[k] = True
-                    i += n
-                    found = True
+        key0, skey0 = keys[i], skeys[i]
+        bare = key0[1:] if key0[:1] in "وبلفك" and len(key0) > 3 else None
+        variants = [v for v in dict.fromkeys((key0, skey0, skey0.removeprefix("ال"), bare)) if v and v in lengths]
+        match = None
+        for first in variants:
+            for n in lengths[first]:
+                if i + n <= len(toks) and (first, *keys[i + 1:i + n]) in gz:
+                    if match is None or n > match[1]:
+                        match = (first, n)
                     break
-            if found:
-                break
-        if not found:
+        if match is None:
             i += 1
+            continue
+        first, n = match
+        spans[(i, i + n)] = gz[(first, *keys[i + 1:i + n])]
+        if first != key0 and key0[1:] in (first, first[2:] if first.startswith("ال") else None):
+            clitic_skip[i] = 1
+        for k in range(i, i + n):
+            taken[k] = True
+        i += n
     # 2. roles: الرئيس الأذربيجاني إلهام علييف -> PERS on the name words
+    roles_by_first = _roles_by_first()
     for i in range(len(toks)):
-        for role in _roles():
+        for role in roles_by_first.get(skeys[i], ()):
             n = len(role)
-            if tuple(_strip(k) if j == 0 else k for j, k in enumerate(keys[i:i + n])) != role:
+            if tuple(keys[i + 1:i + n]) != role[1:]:
                 continue
             j = i + n
             # skip adjectives of nationality after the role (الأذري, الروسي)
@@ -112,7 +130,7 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
     # 2a. organisation heads: وزارة الصحة, هيئة الأرصاد الجوية, البنك المركزي
     org_heads = word_set("org_heads.txt")
     for i in range(len(toks)):
-        if taken[i] or _strip(keys[i]) not in org_heads:
+        if taken[i] or skeys[i] not in org_heads:
             continue
         j = i + 1
         while j < len(toks) and j - i <= 2 and not taken[j] and keys[j].startswith("ال") and keys[j] not in word_set("stopwords.txt"):
@@ -124,11 +142,11 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
     # 2b. a common given name followed by name-like words: دافيد ملكونيان
     first_names = word_set("first_names.txt")
     for i in range(len(toks)):
-        if taken[i] or _strip(keys[i]) not in first_names or words[i].endswith("ى"):
+        if taken[i] or skeys[i] not in first_names or words[i].endswith("ى"):
             continue  # (على is a preposition, علي a name: only the display tells them apart)
         j = i + 1
         while (j < len(toks) and j - i < 3 and not taken[j] and _name_like(words[j], keys[j])
-               and _strip(keys[j]) not in first_names):
+               and skeys[j] not in first_names):
             j += 1
         if j > i + 1:
             spans[(i, j)] = "PERS"

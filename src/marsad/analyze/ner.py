@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -64,7 +64,16 @@ def _shape(w: str) -> str:
     return "M"
 
 
+@lru_cache(maxsize=200_000)
+def _token_feats_cached(w: str) -> tuple[tuple[str, float | str], ...]:
+    return tuple(_token_feats_uncached(w).items())
+
+
 def _token_feats(w: str) -> dict[str, float | str]:
+    return dict(_token_feats_cached(w))
+
+
+def _token_feats_uncached(w: str) -> dict[str, float | str]:
     n = normalize(w)
     base = strip_clitics(n)
     gz = gazetteers()
@@ -100,6 +109,9 @@ def sentence_features(tokens: list[str]) -> list[dict[str, float | str]]:
                 f[f"{off}:pad"] = 1.0
         # phrase-level gazetteer match (two- and three-word names)
         gz = gazetteers()
+        if not any(k.startswith("gz_") for k in base[i]):
+            out.append(f)
+            continue
         for span in (2, 3):
             for start in range(i - span + 1, i + 1):
                 if start < 0 or start + span > len(tokens):

@@ -93,6 +93,33 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     Used to find things in the key and show them in the displayed text.  Unlike
     `normalize`, leading and trailing spaces are kept so offsets stay simple.
     """
+    if _DROP_RE.search(text):
+        kept = [i for i, ch in enumerate(text) if not _DROP_RE.match(ch)]
+        folded = "".join([text[i] for i in kept]).translate(_TRANSLATE)
+    else:
+        kept = list(range(len(text)))
+        folded = text.translate(_TRANSLATE)
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # a few letters lower-case to two characters: take the slow road
+        return _normalize_with_offsets_slow(text)
+    if len(folded) != len(kept):  # a mapping produced or dropped characters
+        return _normalize_with_offsets_slow(text)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _SPACE_RE.finditer(lowered):
+        pieces.append(lowered[pos:m.start()])
+        offsets.extend(kept[pos:m.start()])
+        pieces.append(" ")
+        offsets.append(kept[m.start()])
+        pos = m.end()
+    pieces.append(lowered[pos:])
+    offsets.extend(kept[pos:])
+    offsets.append(len(text))
+    return "".join(pieces), offsets
+
+
+def _normalize_with_offsets_slow(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     offsets: list[int] = []
     prev_space = False

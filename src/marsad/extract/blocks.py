@@ -8,13 +8,25 @@ tanween and Persian-letter variants of a marker are one marker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
 from marsad.arabic.lexicons import data_lines, mapping, word_set
 from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import background, stem
+
+
+_PREFIX = 160  # markers, labels and field names sit at the start of a line: only this much is normalized
+
+
+@lru_cache(maxsize=16384)
+def _key(text: str) -> str:
+    return normalize(text)
+
+
+def _head_key(line: str) -> str:
+    return _key(line[:_PREFIX])
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +70,13 @@ def match_marker(line: str) -> MarkerHit | None:
 
 
 def _match_marker_at_start(body: str) -> MarkerHit | None:
-    key = normalize(body)
+    key = _head_key(body)
     for phrase, reason, scope in _markers():
         if key == phrase or (key.startswith(phrase) and not key[len(phrase): len(phrase) + 1].isalpha()):
             rest = body[_display_offset(body, len(phrase)):]
             rest = _SEP_AFTER.sub("", rest)
+            if len(body) > _PREFIX and key == phrase:
+                continue  # the whole (long) line only looked like the marker in its first characters
             if scope == "line" and len(rest.split()) > 12 and reason not in ("comments", "copyright", "subscribe"):
                 continue  # a long sentence that merely starts like a marker
             if reason == "label" and rest:
@@ -73,7 +87,7 @@ def _match_marker_at_start(body: str) -> MarkerHit | None:
 
 def contains_marker_inline(line: str) -> tuple[int, MarkerHit] | None:
     """A glued-scope marker anywhere inside a line (``...العسكريةإقرأ المزيد``)."""
-    key = normalize(line)
+    key = _key(line)
     for phrase, reason, scope in _markers():
         if scope != "glued":
             continue
@@ -102,7 +116,7 @@ _FIELD_SEP = regex.compile(r"^\s*(?:[:：|\-–—]\s*)")
 def match_field(line: str) -> tuple[str, str] | None:
     """A metadata line ``LABEL: value`` -> (field, displayed value)."""
     body = _LEAD_JUNK.sub("", line)
-    key = normalize(body)
+    key = _head_key(body)
     for label, field in _field_labels():
         if key.startswith(label):
             after = key[len(label):]
@@ -117,7 +131,9 @@ def match_field(line: str) -> tuple[str, str] | None:
 
 
 def is_section_label(line: str) -> bool:
-    return normalize(_LEAD_JUNK.sub("", line)).rstrip(" :-|") in word_set("section_labels.txt")
+    if len(line) > 60:
+        return False
+    return _key(_LEAD_JUNK.sub("", line)).rstrip(" :-|") in word_set("section_labels.txt")
 
 
 _LIST_ITEM = regex.compile(r"^\s*(?:[•·▪►◄●○■□‣⁃\-*]|\d{1,2}[.)]\s)\s*")

@@ -1,0 +1,68 @@
+"""store.db: migrations, idempotent ingests, one transaction per batch, search over normalized text."""
+
+import sqlite3
+
+import pytest
+
+from marsad.errors import StoreError
+from marsad.pipeline import Pipeline
+from marsad.store.db import MIGRATIONS, Store
+
+pytestmark = pytest.mark.integration
+
+
+def _snapshot(db):
+    conn = sqlite3.connect(db)
+    out = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+           for t in ("pages", "articles", "analyses", "assignments", "stories", "storylines", "shared_paragraphs")}
+    out["story_rows"] = sorted(conn.execute("SELECT id, data FROM stories"))
+    conn.close()
+    return out
+
+
+def test_schema_is_versioned(tmp_path):
+    store = Store(tmp_path / "m.db")
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    Store(tmp_path / "m.db").close()  # reopening applies nothing twice
+
+
+def test_not_a_database(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as exc:
+        Store(bad)
+    assert "bad.db" in str(exc.value)
+
+
+def test_second_digest_changes_nothing(tmp_path, seeds_dir):
+    db = tmp_path / "m.db"
+    store = Store(db)
+    first = Pipeline(store).run([str(seeds_dir)])
+    before = _snapshot(db)
+    second = Pipeline(store).run([str(seeds_dir)])
+    assert first.new_pages == 5 and second.new_pages == 0 and second.known_pages == 5
+    assert _snapshot(db) == before
+
+
+def test_search_matches_spelling_variants(tmp_path, seeds_dir):
+    store = Store(tmp_path / "m.db")
+    Pipeline(store).run([str(seeds_dir)])
+    with_ta = {r[0] for r in store.search("قرة باغ")}
+    with_ha = {r[0] for r in store.search("قره باغ")}
+    assert with_ta and with_ta == with_ha
+    assert store.search("إقليم") == store.search("اقليم")
+    assert store.search("الشرع") == []  # foreign read-also text is not indexed
+
+
+def test_failed_batch_leaves_nothing(tmp_path):
+    store = Store(tmp_path / "m.db")
+    from marsad.model import Page
+
+    good = Page("a" * 16, "x.txt", "text", "نص")
+    with pytest.raises(RuntimeError):
+        with store.batch():
+            store.add_pages([good])
+            raise RuntimeError("crash mid-batch")
+    assert store.count("pages") == 0
