@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import saudinewsnet, write_pages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-N_PAGES = 300
+N_PAGES = 200
 
 
 def _digest(folder, db, out):
@@ -35,13 +35,20 @@ def _result(out):
     return data["articles"], data["stories"], data["storylines"]
 
 
-@pytest.mark.parametrize("kill_when", [("analyses", 100), ("assignments", 120)])
-def test_killed_run_resumes_to_the_same_result(tmp_path, kill_when):
-    folder = tmp_path / "pages"
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The folder of pages and the result of one uninterrupted run over it."""
+    base = tmp_path_factory.mktemp("resume")
+    folder = base / "pages"
     write_pages(folder, saudinewsnet(limit=N_PAGES))
-    ref_out = tmp_path / "ref"
-    ref = _digest(folder, tmp_path / "ref.db", ref_out)
+    ref = _digest(folder, base / "ref.db", base / "ref")
     assert ref.wait(timeout=900) == 0, ref.stderr.read()
+    return folder, _result(base / "ref")
+
+
+@pytest.mark.parametrize("kill_when", [("analyses", 60), ("assignments", 90)])
+def test_killed_run_resumes_to_the_same_result(tmp_path, reference, kill_when):
+    folder, expected = reference
 
     db, out = tmp_path / "m.db", tmp_path / "out"
     proc = _digest(folder, db, out)
@@ -55,4 +62,4 @@ def test_killed_run_resumes_to_the_same_result(tmp_path, kill_when):
     assert _count(db, "assignments") < N_PAGES  # it really stopped half-way
     again = _digest(folder, db, out)
     assert again.wait(timeout=900) == 0, again.stderr.read()
-    assert _result(out) == _result(ref_out)
+    assert _result(out) == expected
