@@ -16,7 +16,6 @@ from marsad.arabic.lexicons import data_lines, mapping, word_set
 from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import background, stem
 
-
 _PREFIX = 160  # markers, labels and field names sit at the start of a line: only this much is normalized
 
 

@@ -170,7 +170,7 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
     limit = max_sentences
     while scored and len(picked) < limit:
         best_idx, best_val = 0, -1e9
-        for i, (score, g, rep) in enumerate(scored):
+        for i, (score, _group, rep) in enumerate(scored):
             redundancy = max((_cos(rep.vector, p[2].vector) for p in picked), default=0.0)
             val = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy
             if val > best_val:
