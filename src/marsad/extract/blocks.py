@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 import regex
 
 from marsad.arabic.lexicons import data_lines, mapping, word_set
-from marsad.arabic.normalize import normalize
-from marsad.arabic.terms import background, stem
+from marsad.arabic.normalize import normalize, normalize_with_offsets
+from marsad.arabic.clitics import surface_counts
 
 _PREFIX = 160  # markers, labels and field names sit at the start of a line: only this much is normalized
 
@@ -153,35 +153,46 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
     stripped = line.rstrip()
     if stripped.endswith("..") and not stripped.endswith("..."):
         return True
-    if stripped.endswith(("؟", "?")) and len(words) <= 15:
-        return True  # a question headline ("رفع الفائدة.. من يدفع الثمن؟")
+    if stripped.rstrip("!؟?.") != stripped and stripped.endswith(("؟", "?", "!")) and len(words) <= 15:
+        return True  # a question or exclamation headline ("رفع الفائدة.. من يدفع الثمن؟", "... مزهرة..!")
     return not _SENTENCE_END.search(stripped)
 
 
-_GLUE_LETTER = regex.compile(r"[ةى](?=[\p{Arabic}&&\p{L}])")
+# letters and marks that only end a word: ة, ى, and tanween (with its alef): "غداًكانت"
+_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»\"”])(?=[\p{Arabic}&&\p{L}])")
+GLUE_WINDOW = 200  # a glued headline is short: look for the seam in its first characters only
+
+
+GLUE_PART_MIN_COUNT = 20  # the second half of a glued token is a common word in the background corpus
+GLUE_LEFT_MIN_COUNT = 5  # ... and the first half is a word seen a few times at least
+GLUE_WHOLE_MAX_COUNT = 2  # ... and the token itself is (nearly) never seen
 
 
 def find_glue(text: str, min_offset: int = 8) -> int | None:
     """Where an article sentence resumes inside a headline glued to it, as an index into ``text``.
 
     ``قوات ... بسبب الأعمال العسكريةوقال حاجييف`` -> index of ``وقال``.  Two signals:
-    a word-final letter (ة, ى) followed by more letters, or a token that splits into two
-    frequent words with the second starting with و (a sentence-opening conjunction).
+    a word-final letter (ة, ى, tanween) or a sentence end (؟ . » ") followed by more
+    letters with no space, or a token never seen in
+    the background corpus that splits into two common words (``بالدمامخلال`` ->
+    ``بالدمام`` + ``خلال``, ``الشمسومع`` -> ``الشمس`` + ``ومع``).
     """
-    for m in _GLUE_LETTER.finditer(text):
+    window = text[:GLUE_WINDOW]
+    for m in _GLUE_LETTER.finditer(window):
         if m.start() >= min_offset:
             return m.end()
-    _, df = background()
-    for tok in regex.finditer(r"\p{L}{7,}", text):
+    counts = surface_counts()
+    for tok in regex.finditer(r"[\p{L}\p{M}]{6,}", window):
         if tok.start() < min_offset:
             continue
         word = tok.group()
-        for i in range(3, len(word) - 3):
-            if word[i] != "و":
-                continue
-            left, right = normalize(word[:i]), normalize(word[i + 1:])
-            if df.get(stem(left), 0) >= 50 and df.get(stem(right), 0) >= 50 and normalize(word) not in df:
-                return tok.start() + i
+        key, offs = normalize_with_offsets(word)
+        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
+            continue
+        for i in range(3, len(key) - 1):
+            left, right = key[:i], key[i:]
+            if counts.get(left, 0) >= GLUE_LEFT_MIN_COUNT and counts.get(right, 0) >= GLUE_PART_MIN_COUNT:
+                return tok.start() + offs[i]
     return None
 
 

@@ -40,6 +40,10 @@ from marsad.model import Removed
 
 # Tuned on generated pages (bench/extraction_eval.py); see module docstring.
 RESUME_SIM = 0.12  # foreign -> article when a block is at least this close to the article
+HEADLINE_ONLY_FLOOR = 0.01  # right after a linked headline, a block sharing anything with the article resumes it
+RESUME_FLOOR = 0.03  # ... or at least this close and much closer to the article than to the foreign run
+FOREIGN_MARGIN = 1.5
+RUN_DRIFT_SIM = 0.06  # a headline-like block opens a foreign article when the blocks after it stay this far
 DRIFT_SIM = 0.045  # article block this far from the article starts a candidate foreign run
 MIN_TERMS = 6  # blocks with fewer terms inherit their neighbours' state
 DEBUG = False
@@ -137,6 +141,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
 
     article_vec: dict[str, float] = _vec(title) if title else {}
     foreign_vec: dict[str, float] = {}
+    foreign_blocks = 0  # blocks of foreign text (beyond a linked headline) in the current foreign run
     state = "article"
     foreign_reason = ""
     footer_seen = False
@@ -159,14 +164,14 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         fld = match_field(b)
         if hit and hit.scope in ("tail", "glued") and not hit.rest:
             state, foreign_reason, expect_headline = "foreign", hit.reason, True
-            foreign_vec = {}
+            foreign_vec, foreign_blocks = {}, 0
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
         if hit and hit.scope == "tail":
             # marker and linked headline on one line
             state, foreign_reason, expect_headline = "foreign", hit.reason, False
-            foreign_vec = {}
+            foreign_vec, foreign_blocks = _vec(hit.rest), 0
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
@@ -237,16 +242,27 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             if expect_headline and is_headline_like(b):
                 removed.append(Removed(foreign_reason, b))
                 expect_headline = False
+                _add(foreign_vec, v)  # what follows the linked headline is its article, or ours again
                 i += 1
                 continue
             expect_headline = False
             sim_a = cosine(v, article_vec)
             sim_f = cosine(v, foreign_vec) if foreign_vec else 0.0
-            threshold = RESUME_SIM * (1.6 if footer_seen else 1.0)
-            if n_terms(v) >= MIN_TERMS and sim_a >= threshold and sim_a > sim_f and not _own_dateline(b, article_year):
+            if footer_seen:
+                resume = sim_a >= RESUME_SIM * 1.6 and sim_a > sim_f
+            elif foreign_blocks == 0:
+                # only a linked headline so far: its own article would echo it, ours would not
+                resume = (sim_a >= HEADLINE_ONLY_FLOOR and sim_a > sim_f * FOREIGN_MARGIN) or (sim_a >= RESUME_SIM and sim_a > sim_f)
+            else:
+                # closer to the article than to the foreign run, or clearly the article's
+                resume = (sim_a >= RESUME_FLOOR and sim_a > sim_f * FOREIGN_MARGIN) or (sim_a >= RESUME_SIM and sim_a > sim_f)
+            if DEBUG:
+                print(f"F a={sim_a:.3f} f={sim_f:.3f} n={n_terms(v)} resume={resume}", b[:50])
+            if n_terms(v) >= MIN_TERMS and resume and not _own_dateline(b, article_year):
                 state = "article"
             else:
                 _add(foreign_vec, v)
+                foreign_blocks += 1
                 removed.append(Removed(foreign_reason, b))
                 i += 1
                 continue
@@ -256,13 +272,18 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 # unless it clearly continues it
                 sim_a = cosine(v, article_vec)
                 if not (n_terms(v) >= MIN_TERMS and sim_a >= RESUME_SIM * 1.6):
-                    state, foreign_reason, foreign_vec = "foreign", "after-footer", dict(v)
+                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "after-footer", dict(v), 1
                     removed.append(Removed("after-footer", b))
                     i += 1
                     continue
             elif paragraphs and _own_dateline(b, article_year):
-                state, foreign_reason, foreign_vec = "foreign", "foreign-article", dict(v)
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", dict(v), 1
                 removed.append(Removed("foreign-article", b))
+                i += 1
+                continue
+            elif len(paragraphs) >= 2 and is_headline_like(b, 20) and _headline_opens_foreign(i, blocks, vec_of, article_vec):
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
+                removed.append(Removed("off-topic", b))
                 i += 1
                 continue
             elif len(paragraphs) >= 2 and n_terms(v) >= MIN_TERMS:
@@ -270,7 +291,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 if DEBUG:
                     print(f"{sim_a:.3f}", b[:60])
                 if sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS and _run_is_foreign(i, blocks, vec_of, article_vec):
-                    state, foreign_reason, foreign_vec = "foreign", "off-topic", dict(v)
+                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
                     if paragraphs and is_headline_like(paragraphs[-1], 20) and len(paragraphs) > 2:
                         removed.append(Removed("off-topic", paragraphs.pop()))
                     removed.append(Removed("off-topic", b))
@@ -299,6 +320,19 @@ def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, fl
             return False
         _add(run, vec_of(j))
     return True
+
+
+def _headline_opens_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:
+    """A headline-like block followed by blocks that stay away from the article: an appended article."""
+    nxt = [j for j in range(i + 1, min(i + 8, len(blocks)))
+           if len(vec_of(j)) >= MIN_TERMS and not match_marker(blocks[j]) and not match_field(blocks[j])][:3]
+    if not nxt:
+        return False
+    sims = [cosine(vec_of(j), article_vec) for j in nxt]
+    if sum(sims) / len(sims) >= RUN_DRIFT_SIM or max(sims) >= RESUME_SIM:
+        return False
+    head = vec_of(i)
+    return any(cosine(vec_of(j), head) > cosine(vec_of(j), article_vec) for j in nxt)
 
 
 def _own_dateline(block: str, article_year: int | None) -> bool:

@@ -1,0 +1,1 @@
+"""Evaluation helpers: noisy-page generator, clustering metrics, gold-set readers."""
