@@ -20,6 +20,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from marsad.arabic.terms import terms
 from marsad.arabic.tokenize import tokenize
 
 READ_ALSO = ["إقرأ أيضاً:", "اقرأ أيضاً", "اقرأ ايضا", "إقرأ أيضا", "شاهد أيضاً", "اقرأ كذلك"]
@@ -56,14 +57,28 @@ def paragraphs_of(content: str) -> list[str]:
 
 
 class NoisyPageBuilder:
-    """Builds noisy pages; `marked_share` of appended articles get a marker, the rest none."""
+    """Builds noisy pages; `marked_share` of appended articles get a marker, the rest none.
+
+    Foreign articles are drawn from other days than the target and share no more
+    than one title term with it: an appended report of the *same* event is not
+    foreign to the story, and no reader could tell it apart either.
+    """
 
     def __init__(self, seed: int = 1, marked_share: float = 0.5) -> None:
         self.rng = random.Random(seed)
         self.marked_share = marked_share
+        self._title_terms: dict[int, set[str]] = {}
+
+    def _terms(self, art: Clean) -> set[str]:
+        key = id(art)
+        if key not in self._title_terms:
+            self._title_terms[key] = set(terms(art.title))
+        return self._title_terms[key]
 
     def build(self, article: Clean, pool: list[Clean]) -> NoisyPage:
         rng = self.rng
+        title_terms = self._terms(article)
+        pool = [o for o in pool if o.date != article.date and len(title_terms & self._terms(o)) <= 1] or pool
         lines: list[str] = []
         foreign: list[str] = []
         kinds: list[str] = []

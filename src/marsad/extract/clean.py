@@ -281,6 +281,14 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
+            elif paragraphs and is_date_only(b) and _dateline_opens_foreign(b):
+                # a dateline in the middle of the page opens another article ("الرياض 25 شوال 1436 هـ ... واس")
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", {}, 0
+                if len(paragraphs) > 1 and is_headline_like(paragraphs[-1], 20):
+                    removed.append(Removed("foreign-article", paragraphs.pop()))
+                removed.append(Removed("foreign-article", b))
+                i += 1
+                continue
             elif len(paragraphs) >= 2 and is_headline_like(b, 20) and _headline_opens_foreign(i, blocks, vec_of, article_vec):
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
                 removed.append(Removed("off-topic", b))
@@ -320,6 +328,12 @@ def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, fl
             return False
         _add(run, vec_of(j))
     return True
+
+
+def _dateline_opens_foreign(block: str) -> bool:
+    """A date line that names a place or an agency, as appended articles open: "الرياض 25 شوال 1436 هـ ... واس"."""
+    words = block.split()
+    return len(words) >= 4 and not any(ch.isdigit() for ch in words[0])
 
 
 def _headline_opens_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:

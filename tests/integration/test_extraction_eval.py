@@ -1,0 +1,57 @@
+"""Extraction quality on a small generated set: the floors the full evaluation (bench/extraction_eval.py) must keep."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.evaluation.noisy import Clean, NoisyPageBuilder, paragraphs_of, score
+from marsad.extract.core import extract
+from marsad.model import Page
+from marsad.sources.files import page_id
+from tests.conftest import saudinewsnet
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+BASELINE = json.loads((Path(__file__).resolve().parents[2] / "bench" / "baseline.json").read_text())
+
+
+def _clean(records):
+    out = []
+    for r in records:
+        paras = paragraphs_of(r.get("content") or "")
+        if r.get("title") and len(paras) >= 2:
+            out.append(Clean(r["title"].strip(), paras, r.get("source", ""), (r.get("date_extracted") or "")[:10]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    arts = _clean(saudinewsnet(limit=1500, days=["2015-07-21", "2015-08-06"]))
+    return arts[:300], arts[300:]
+
+
+@pytest.mark.parametrize("marked", [1.0, 0.0])
+def test_text_pages(corpus, marked):
+    targets, pool = corpus
+    builder = NoisyPageBuilder(seed=7, marked_share=marked)
+    results = []
+    for art in targets:
+        page = builder.build(art, pool)
+        got = extract(Page(page_id(page.text), "g.txt", "text", page.text))
+        results.append((page.body, page.foreign, got.text))
+    s = score(results)
+    floor = BASELINE["extraction"]["small_text"]
+    assert s.f1 >= floor["f1"] and s.foreign_kept <= floor["foreign_kept_max"], s.as_dict()
+
+
+def test_html_pages(corpus):
+    targets, pool = corpus
+    builder = NoisyPageBuilder(seed=7, marked_share=0.5)
+    results = []
+    for art in targets[:150]:
+        page = builder.build(art, pool)
+        got = extract(Page(page_id(page.html), "g.html", "html", page.html))
+        results.append((page.body, page.foreign, got.text))
+    s = score(results)
+    floor = BASELINE["extraction"]["small_html"]
+    assert s.f1 >= floor["f1"] and s.foreign_kept <= floor["foreign_kept_max"], s.as_dict()
