@@ -44,8 +44,10 @@ def digest(
     db: str = DB_OPTION,
     out_dir: Path = typer.Option(Path("out"), "--out", help="Where digest.json and the HTML report go."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Processes for extraction and analysis (0 = all cores)."),
 ) -> None:
     """Ingest pages, build stories, and write OUT/digest.json and OUT/index.html."""
+    import os
     from marsad.pipeline import Pipeline
     from marsad.report.export import write_digest
     from marsad.report.html import write_site
@@ -60,7 +62,7 @@ def digest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        report = Pipeline(store, progress=progress).run(paths)
+        report = Pipeline(store, progress=progress, workers=workers or os.cpu_count() or 1).run(paths)
         json_path = write_digest(store, out_dir)
         html_path = write_site(store, out_dir)
     for e in report.errors:

@@ -39,6 +39,7 @@ from marsad.store.db import Store
 
 Progress = Callable[[str, int, int], None]
 BATCH = 100
+PARALLEL_MIN = 300  # below this many pending records a process pool costs more than it saves
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -65,10 +66,22 @@ class RunReport:
 class Pipeline:
     """Runs the stages against one store."""
 
-    def __init__(self, store: Store, stages: Stages | None = None, progress: Progress | None = None) -> None:
+    def __init__(self, store: Store, stages: Stages | None = None, progress: Progress | None = None,
+                 workers: int = 1) -> None:
         self.store = store
         self.stages = stages or Stages()
         self.progress = progress or _quiet
+        self.workers = max(1, workers)
+
+    def _map(self, fn: Callable, items: list, total: int) -> Iterable:
+        """fn over items, in order; in a process pool when there are many (stage functions are pure)."""
+        if self.workers == 1 or total < PARALLEL_MIN:
+            return map(fn, items)
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=self.workers)
+        self._pools.append(pool)
+        return pool.map(fn, items, chunksize=16)
 
     # -- 1. ingest ----------------------------------------------------------
     def ingest(self, paths: Iterable[str], report: RunReport | None = None) -> RunReport:
@@ -108,27 +121,38 @@ class Pipeline:
     def extract_pending(self) -> int:
         pending = self.store.pending_pages()
         total = len(pending)
+        self._pools: list = []
+        results = iter(self._map(self.stages.extract, pending, total))
         for k in range(0, total, BATCH):
             chunk = pending[k: k + BATCH]
-            articles = [self.stages.extract(p) for p in chunk]
+            articles = [next(results) for _ in chunk]
             with self.store.batch():
                 self.store.bump_term_df(terms((a.title or "") + "\n" + a.text) for a in articles)
                 for a in articles:
                     self.store.add_article(a, {})
             self.progress("extract", min(k + BATCH, total), total)
+        self._close_pools()
         return total
+
+    def _close_pools(self) -> None:
+        for pool in getattr(self, "_pools", []):
+            pool.shutdown(cancel_futures=True)
+        self._pools = []
 
     # -- 3. analyse articles -------------------------------------------------
     def analyze_pending(self) -> int:
         pending = self.store.unanalysed_articles()
         total = len(pending)
+        self._pools = []
+        articles = (self.store.article(i) for i in pending)
+        results = iter(self._map(self.stages.analyze, articles, total))  # type: ignore[arg-type]
         for k in range(0, total, BATCH):
-            ids = pending[k: k + BATCH]
-            results = [self.stages.analyze(self.store.article(i)) for i in ids]
+            batch = [next(results) for _ in pending[k: k + BATCH]]
             with self.store.batch():
-                for r in results:
+                for r in batch:
                     self.store.put_analysis(r)
             self.progress("analyse", min(k + BATCH, total), total)
+        self._close_pools()
         return total
 
     # -- 4+5. de-duplicate and cluster --------------------------------------------
@@ -257,7 +281,9 @@ class Pipeline:
             shared = list(conn.execute(
                 "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
                 f"WHERE article_a IN ({','.join('?' * len(ids))})", ids))
-            story = build_story(sid, line_id, items, shared, self.store.assignments())
+            dup_rows = conn.execute(
+                f"SELECT article_id, story_id, duplicate_of FROM assignments WHERE article_id IN ({','.join('?' * len(ids))})", ids)
+            story = build_story(sid, line_id, items, shared, {a: (s_, d) for a, s_, d in dup_rows})
             with self.store.batch():
                 self.store.put_story(story)
                 conn.execute("UPDATE story_state SET dirty=0 WHERE story_id=?", (sid,))

@@ -52,6 +52,23 @@ def strip_clitics(word: str) -> str:
     return word
 
 
+@cache
+def word_clusters() -> dict[str, tuple[str, ...]]:
+    """normalized word -> its cluster ids at three granularities (scripts/build_word_clusters.py)."""
+    import gzip
+
+    ref = resources.files("marsad.arabic.data").joinpath("word_clusters.tsv.gz")
+    if not ref.is_file():
+        return {}
+    out = {}
+    with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
+        fh.readline()
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            out[parts[0]] = tuple(parts[1:])
+    return out
+
+
 def _shape(w: str) -> str:
     if w.isdigit():
         return "D"
@@ -64,78 +81,72 @@ def _shape(w: str) -> str:
     return "M"
 
 
-@lru_cache(maxsize=200_000)
-def _token_feats_cached(w: str) -> tuple[tuple[str, float | str], ...]:
-    return tuple(_token_feats_uncached(w).items())
-
-
-def _token_feats(w: str) -> dict[str, float | str]:
-    return dict(_token_feats_cached(w))
-
-
-def _token_feats_uncached(w: str) -> dict[str, float | str]:
+@lru_cache(maxsize=300_000)
+def _token_feats(w: str) -> tuple[str, ...]:
+    """The token's own features as feature strings (cached: the vocabulary repeats)."""
     n = normalize(w)
     base = strip_clitics(n)
     gz = gazetteers()
-    f: dict[str, float | str] = {
-        "w": n, "b": base, "p2": n[:2], "p3": n[:3], "s2": n[-2:], "s3": n[-3:], "bs2": base[-2:],
-        "shape": _shape(n), "al": float(n.startswith("ال")), "len": str(min(len(n), 8)),
-    }
+    f = [f"w={n}", f"b={base}", f"p2={n[:2]}", f"p3={n[:3]}", f"s2={n[-2:]}", f"s3={n[-3:]}", f"bs2={base[-2:]}",
+         f"shape={_shape(n)}", f"len={min(len(n), 8)}"]
+    if n.startswith("ال"):
+        f.append("al")
+    clusters = word_clusters().get(n) or word_clusters().get(base)
+    if clusters:
+        f += [f"c{i}={c}" for i, c in enumerate(clusters)]
+    else:
+        f.append("c=none")
     for t, (_, words) in gz.items():
         if n in words or base in words:
-            f["gz_" + t] = 1.0
+            f.append("gz_" + t)
     if n in role_words() or base in role_words():
-        f["role"] = 1.0
-    return f
+        f.append("role")
+    return tuple(f)
 
 
-def sentence_features(tokens: list[str]) -> list[dict[str, float | str]]:
-    base = [_token_feats(t) for t in tokens]
+_CONTEXT_KEYS = ("w=", "b=", "c1=", "gz_", "role")
+
+
+@lru_cache(maxsize=600_000)
+def _context_feats(w: str, offset: int) -> tuple[str, ...]:
+    own = _token_feats(w)
+    keep = [x for x in own if x.startswith(_CONTEXT_KEYS) or (abs(offset) == 1 and x.startswith(("s2=", "c0=")))]
+    return tuple(f"{offset}:{x}" for x in keep)
+
+
+def sentence_features(tokens: list[str]) -> list[list[str]]:
+    """Feature strings of each token of a sentence: its own, its neighbours', and gazetteer phrases."""
+    own = [_token_feats(t) for t in tokens]
+    n = len(tokens)
     out = []
-    for i in range(len(tokens)):
-        f = dict(base[i])
+    gz = gazetteers()
+    keys = [x[0][2:] for x in own]  # the normalized word (w=...)
+    bases = [x[1][2:] for x in own]
+    for i in range(n):
+        f = list(own[i])
         for off in (-2, -1, 1, 2):
             j = i + off
-            if 0 <= j < len(tokens):
-                nb = base[j]
-                f[f"{off}:w"] = nb["w"]
-                f[f"{off}:b"] = nb["b"]
-                for k in ("gz_LOC", "gz_PERS", "gz_ORG", "role"):
-                    if k in nb:
-                        f[f"{off}:{k}"] = 1.0
-                if abs(off) == 1:
-                    f[f"{off}:s2"] = nb["s2"]
+            if 0 <= j < n:
+                f.extend(_context_feats(tokens[j], off))
             else:
-                f[f"{off}:pad"] = 1.0
-        # phrase-level gazetteer match (two- and three-word names)
-        gz = gazetteers()
-        if not any(k.startswith("gz_") for k in base[i]):
-            out.append(f)
-            continue
-        for span in (2, 3):
-            for start in range(i - span + 1, i + 1):
-                if start < 0 or start + span > len(tokens):
-                    continue
-                phrase = " ".join(b["w"] for b in base[start:start + span])  # type: ignore[misc]
-                phrase_b = " ".join(b["b"] for b in base[start:start + span])  # type: ignore[misc]
-                for t, (names, _) in gz.items():
-                    if phrase in names or phrase_b in names:
-                        f[f"gzp_{t}"] = 1.0
+                f.append(f"{off}:pad")
+        if i > 0:
+            f.append(f"bi={keys[i - 1]}|{keys[i]}")
+        if any(x.startswith("gz_") for x in own[i]):
+            for span in (2, 3):
+                for start in range(i - span + 1, i + 1):
+                    if start < 0 or start + span > n:
+                        continue
+                    phrase, phrase_b = " ".join(keys[start:start + span]), " ".join(bases[start:start + span])
+                    for t, (names, _) in gz.items():
+                        if phrase in names or phrase_b in names:
+                            f.append(f"gzp_{t}")
         out.append(f)
     return out
 
 
-def _to_crfsuite(feats: list[dict[str, float | str]]) -> list[dict[str, float]]:
-    out = []
-    for f in feats:
-        item = {}
-        for k, v in f.items():
-            if isinstance(v, str):
-                item[f"{k}={v}"] = 1.0
-            else:
-                item[k] = v
-        out.append(item)
-    return out
+def _to_crfsuite(feats: list[list[str]]) -> list[list[str]]:
+    return feats
 
 
 # -- corpus ----------------------------------------------------------------

@@ -55,6 +55,12 @@ def terms(text: str, *, normalized: bool = False) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=300_000)
+def _background_idf(term: str) -> float:
+    n_docs, df = background()
+    return math.log((1 + n_docs) / (1 + df.get(term, 0))) + 1.0
+
+
 @cache
 def background() -> tuple[int, dict[str, int]]:
     """(number of documents, term -> document frequency) of the shipped background corpus."""
@@ -73,6 +79,8 @@ def background() -> tuple[int, dict[str, int]]:
 
 def idf(term: str, extra_docs: int = 0, extra_df: int = 0) -> float:
     """Smoothed inverse document frequency over the background (plus optional store counts)."""
+    if not extra_docs and not extra_df:
+        return _background_idf(term)
     n_docs, df = background()
     n = n_docs + extra_docs
     d = df.get(term, 0) + extra_df

@@ -29,8 +29,8 @@ JOIN_THRESHOLD = 0.33  # set on the seeds and the labelled SaudiNewsNet stream (
 LINE_THRESHOLD = 0.22
 QUERY_TERMS = 20  # an article's strongest terms used to find candidate stories
 INDEX_TERMS = 40  # a story's strongest terms kept in the inverted index
-MAX_CANDIDATES = 40
-STATE_TERMS = 300  # terms kept in a story's summed vector
+MAX_CANDIDATES = 20
+STATE_TERMS = 200  # terms kept in a story's summed vector
 
 
 @dataclass
@@ -77,11 +77,15 @@ class OnlineClusterer:
         self.conn = conn
         self.join_threshold = join_threshold
         self.line_threshold = line_threshold
+        # this object is the only writer of story states while it lives: read each once
+        self._states: dict[str, StoryState] = {}
 
     # -- stories ------------------------------------------------------------
     def _load(self, story_id: str) -> StoryState:
-        row = self.conn.execute("SELECT storyline_id, data FROM story_state WHERE story_id=?", (story_id,)).fetchone()
-        return StoryState.from_row(story_id, row[0], row[1])
+        if story_id not in self._states:
+            row = self.conn.execute("SELECT storyline_id, data FROM story_state WHERE story_id=?", (story_id,)).fetchone()
+            self._states[story_id] = StoryState.from_row(story_id, row[0], row[1])
+        return self._states[story_id]
 
     def candidates(self, vector: dict[str, float]) -> list[str]:
         top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
@@ -142,6 +146,7 @@ class OnlineClusterer:
         state.entities.update(feats.get("entities", ()))
 
     def _save(self, state: StoryState) -> None:
+        self._states[state.story_id] = state
         self.conn.execute(
             "INSERT INTO story_state(story_id, storyline_id, data, dirty) VALUES (?,?,?,1) "
             "ON CONFLICT(story_id) DO UPDATE SET data=excluded.data, dirty=1",
@@ -154,10 +159,14 @@ class OnlineClusterer:
 
     # -- storylines ---------------------------------------------------------
     def link(self, story_id: str) -> str:
-        """Attach a story to a storyline (existing or new); returns the storyline id."""
+        """Attach a story to a storyline (existing or new); returns the storyline id.
+
+        A story keeps the storyline it was first linked to; a storyline's summary
+        vector is the sum of its stories' vectors as they were when they joined,
+        so linking costs the same however long the storyline has grown.
+        """
         state = self._load(story_id)
         if state.storyline_id:
-            self._update_line(state.storyline_id)
             return state.storyline_id
         vec = normalize_vector(state.vector)
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
@@ -165,29 +174,29 @@ class OnlineClusterer:
         for term, w in top:
             for lid, lw in self.conn.execute("SELECT storyline_id, weight FROM storyline_terms WHERE term=?", (term,)):
                 scores[lid] = scores.get(lid, 0.0) + w * lw
-        best, best_score = None, 0.0
+        best, best_score, best_line = None, 0.0, None
         for lid in sorted(scores, key=lambda k: (-scores[k], k))[:MAX_CANDIDATES]:
             line = json.loads(self.conn.execute("SELECT data FROM storyline_state WHERE storyline_id=?", (lid,)).fetchone()[0])
             text = cosine(vec, normalize_vector(line["vector"]))
             ents = entity_overlap(state.top_entities(), [e for e, _ in Counter(line["entities"]).most_common(40)])
             s = text if ents is None else 0.5 * text + 0.5 * ents
             if s > best_score:
-                best, best_score = lid, s
+                best, best_score, best_line = lid, s, line
         if best is None or best_score < self.line_threshold:
-            best = "L" + story_id[1:]
+            best, best_line = "L" + story_id[1:], {"vector": {}, "entities": {}}
         self.conn.execute("UPDATE story_state SET storyline_id=? WHERE story_id=?", (best, story_id))
-        self._update_line(best)
+        self._states.pop(story_id, None)
+        self._add_to_line(best, best_line, vec, state)
         return best
 
-    def _update_line(self, line_id: str) -> None:
-        vector: dict[str, float] = {}
-        entities: Counter = Counter()
-        for (data,) in self.conn.execute("SELECT data FROM story_state WHERE storyline_id=?", (line_id,)):
-            d = json.loads(data)
-            for t, w in normalize_vector(d["vector"]).items():
-                vector[t] = vector.get(t, 0.0) + w
-            entities.update({e: 1 for e in Counter(d["entities"])})
+    def _add_to_line(self, line_id: str, line: dict, vec: dict[str, float], state: StoryState) -> None:
+        vector = line["vector"]
+        for t, w in vec.items():
+            vector[t] = vector.get(t, 0.0) + w
         vector = dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:STATE_TERMS])
+        entities = Counter(line["entities"])
+        entities.update({e: 1 for e in state.entities})
+        entities = Counter(dict(entities.most_common(200)))
         self.conn.execute("INSERT OR REPLACE INTO storyline_state VALUES (?,?,1)",
                           (line_id, json.dumps({"vector": vector, "entities": entities}, ensure_ascii=False)))
         self.conn.execute("DELETE FROM storyline_terms WHERE storyline_id=?", (line_id,))

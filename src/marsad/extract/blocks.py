@@ -68,8 +68,15 @@ def match_marker(line: str) -> MarkerHit | None:
     return None
 
 
+@cache
+def _marker_start_re() -> regex.Pattern:
+    return regex.compile("|".join(regex.escape(p) for p, _, _ in _markers()))
+
+
 def _match_marker_at_start(body: str) -> MarkerHit | None:
     key = _head_key(body)
+    if not _marker_start_re().match(key):  # one regex test rules out most lines
+        return None
     for phrase, reason, scope in _markers():
         if key == phrase or (key.startswith(phrase) and not key[len(phrase): len(phrase) + 1].isalpha()):
             rest = body[_display_offset(body, len(phrase)):]

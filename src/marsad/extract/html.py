@@ -21,9 +21,10 @@ def html_blocks(html: str, url: str | None = None) -> tuple[list[str], dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
+            # fast: no justext/readability fallback; marsad's own block cleaning follows anyway
             doc = trafilatura.bare_extraction(
                 html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-                favor_recall=True, deduplicate=False,
+                favor_recall=True, deduplicate=False, fast=True,
             )
         except (ValueError, RecursionError, TypeError):
             doc = None

@@ -1,0 +1,222 @@
+"""marsad benchmarks: speed and memory, written to bench/results/bench.json.
+
+    .venv/bin/python bench/run.py --shared ../shared [--articles 31030] [--workers 2] [--skip-full]
+
+1. extraction throughput: generated noisy text pages, one process and `--workers`
+   processes; HTML pages with marsad against trafilatura alone on the same pages;
+2. analysis throughput (articles/s) on SaudiNewsNet;
+3. the whole pipeline over SaudiNewsNet (all 31,030 articles by default) into a
+   fresh store, recording the clustering cost per article as the store grows
+   (around 1k, 10k and the end), total time per stage, and peak memory;
+4. adding one new page to the full store: time to update its story and storyline;
+5. report generation (digest.json and the HTML site) for the full store.
+
+Every ratio compared is measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import tempfile
+import time
+import zipfile
+from multiprocessing import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def snn(shared: Path, limit: int | None = None) -> list[dict]:
+    out: list[dict] = []
+    for z in sorted((shared / "data" / "saudinewsnet").glob("*.zip")):
+        with zipfile.ZipFile(z) as zf:
+            for name in zf.namelist():
+                for rec in json.loads(zf.read(name)):
+                    if rec.get("content"):
+                        out.append(rec)
+                        if limit and len(out) >= limit:
+                            return out
+    return out
+
+
+def _extract_text(text: str) -> int:
+    from marsad.extract.core import extract
+    from marsad.model import Page
+    from marsad.sources.files import page_id
+
+    return len(extract(Page(page_id(text), "b.txt", "text", text)).paragraphs)
+
+
+def _extract_html(html: str) -> int:
+    from marsad.extract.core import extract
+    from marsad.model import Page
+    from marsad.sources.files import page_id
+
+    return len(extract(Page(page_id(html), "b.html", "html", html)).paragraphs)
+
+
+def _trafilatura_only(html: str) -> int:
+    """trafilatura as a user would run it alone: defaults, with metadata."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True)
+    return len((getattr(doc, "text", "") or "").split("\n")) if doc else 0
+
+
+def bench_extraction(shared: Path, pages: int, workers: int) -> dict:
+    from extraction_eval import load_clean
+
+    from marsad.evaluation.noisy import NoisyPageBuilder
+
+    pool = load_clean(shared, pages, 3)
+    builder = NoisyPageBuilder(seed=3)
+    built = [builder.build(a, pool[pages:]) for a in pool[:pages]]
+    texts = [b.text for b in built]
+    htmls = [b.html for b in built]
+    for fn in (_extract_text, _extract_html, _trafilatura_only):  # warm caches and models
+        [fn(x) for x in (texts if fn is _extract_text else htmls)[:20]]
+    t0 = time.perf_counter()
+    [_extract_text(t) for t in texts]
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with Pool(workers) as p:
+        p.map(_extract_text, texts, chunksize=32)
+    many = time.perf_counter() - t0
+    traf = ours = float("inf")
+    for _ in range(2):  # alternate and keep the best of two, so neither side pays for warming caches
+        t0 = time.perf_counter()
+        [_trafilatura_only(h) for h in htmls]
+        traf = min(traf, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        [_extract_html(h) for h in htmls]
+        ours = min(ours, time.perf_counter() - t0)
+    return {
+        "pages": pages,
+        "text_pages_per_s_1_process": round(pages / one, 1),
+        f"text_pages_per_s_{workers}_processes": round(pages / many, 1),
+        "html_pages_per_s_marsad": round(pages / ours, 1),
+        "html_pages_per_s_trafilatura_alone": round(pages / traf, 1),
+        "html_time_ratio_marsad_to_trafilatura": round(ours / traf, 3),
+    }
+
+
+def bench_analysis(shared: Path, n: int) -> dict:
+    from marsad.analyze.core import analyze
+    from marsad.api import extract_text
+
+    arts = [extract_text(f"{r.get('title') or ''}\n{r['content']}") for r in snn(shared, n)]
+    [analyze(a) for a in arts[:20]]
+    t0 = time.perf_counter()
+    for a in arts:
+        analyze(a)
+    dt = time.perf_counter() - t0
+    return {"articles": len(arts), "articles_per_s_1_process": round(len(arts) / dt, 1)}
+
+
+def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict:
+    from marsad.pipeline import Pipeline
+    from marsad.report.export import write_digest
+    from marsad.report.html import write_site
+    from marsad.store.db import Store
+
+    recs = snn(shared, n)
+    folder = out_dir / "pages"
+    folder.mkdir(parents=True)
+    with open(folder / "snn.jsonl", "w", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps({"url": r["url"], "fetched_at": r.get("date_extracted"),
+                                 "text": f"{r.get('title') or ''}\n{r['content']}"}, ensure_ascii=False) + "\n")
+    marks: dict[str, list[tuple[float, int]]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        marks.setdefault(stage, []).append((time.perf_counter(), done))
+
+    store = Store(out_dir / "marsad.db")
+    pipe = Pipeline(store, progress=progress, workers=workers)
+    t0 = time.perf_counter()
+    pipe.ingest([str(folder)])
+    t_ingest = time.perf_counter()
+    pipe.extract_pending()
+    t_extract = time.perf_counter()
+    pipe.analyze_pending()
+    t_analyze = time.perf_counter()
+    touched = pipe.cluster_pending()
+    t_cluster = time.perf_counter()
+    pipe.link_storylines(touched)
+    pipe.infer_dates(touched)
+    t_link = time.perf_counter()
+    pipe.build_reports(touched)
+    t_reports = time.perf_counter()
+    cluster = marks.get("cluster", [])
+    per_article = {}
+    for k in (1000, 10000, len(recs)):
+        # cost per article over the batch that ends nearest to k articles
+        window = [(t, d) for t, d in cluster if d <= k]
+        if len(window) >= 2:
+            (ta, da), (tb, db) = window[-2], window[-1]
+            per_article[str(k)] = round((tb - ta) / max(1, db - da) * 1000, 3)
+    result = {
+        "articles": len(recs),
+        "stories": store.count("stories"),
+        "storylines": store.count("storylines"),
+        "seconds": {"ingest": round(t_ingest - t0, 1), "extract": round(t_extract - t_ingest, 1),
+                    "analyse": round(t_analyze - t_extract, 1), "cluster": round(t_cluster - t_analyze, 1),
+                    "storylines_and_dates": round(t_link - t_cluster, 1), "story_reports": round(t_reports - t_link, 1),
+                    "total": round(t_reports - t0, 1)},
+        "cluster_ms_per_article_at": per_article,
+    }
+    # one more page into the full store
+    new = folder.parent / "new"
+    new.mkdir()
+    (new / "one.txt").write_text(
+        "الرياض تستضيف مؤتمرا دوليا عن المياه\n"
+        "افتتح وزير المياه في الرياض اليوم الأحد مؤتمرا دوليا عن إدارة الموارد المائية بمشاركة خبراء من عشرين دولة.\n"
+        "وقال الوزير إن المملكة تعمل على خطة لخفض استهلاك المياه في الزراعة بنسبة كبيرة خلال السنوات المقبلة.\n",
+        encoding="utf-8")
+    t0 = time.perf_counter()
+    Pipeline(store).run([str(new)])
+    result["add_one_page_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    t0 = time.perf_counter()
+    write_digest(store, out_dir / "report")
+    t_json = time.perf_counter()
+    write_site(store, out_dir / "report")
+    result["report_seconds"] = {"digest_json": round(t_json - t0, 1), "html_site": round(time.perf_counter() - t_json, 1)}
+    store.close()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--articles", type=int, default=None, help="how many SaudiNewsNet articles for the full run (all)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--extract-pages", type=int, default=2000)
+    ap.add_argument("--skip-full", action="store_true")
+    ap.add_argument("--out", default="bench/results/bench.json")
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+                                "platform": platform.platform()}}
+    report["extraction"] = bench_extraction(shared, args.extract_pages, args.workers)
+    print(json.dumps(report["extraction"]), file=sys.stderr)
+    report["analysis"] = bench_analysis(shared, 1000)
+    print(json.dumps(report["analysis"]), file=sys.stderr)
+    if not args.skip_full:
+        with tempfile.TemporaryDirectory() as tmp:
+            report["full_pipeline"] = bench_full(shared, args.articles, args.workers, Path(tmp))
+        print(json.dumps(report["full_pipeline"]), file=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report["peak_memory_mb"] = {"main_process": round(usage / 1024, 1), "largest_worker": round(children / 1024, 1)}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
