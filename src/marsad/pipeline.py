@@ -29,7 +29,7 @@ from marsad.arabic.terms import terms
 from marsad.cluster.features import term_vector
 from marsad.cluster.online import OnlineClusterer
 from marsad.cluster.similarity import event_weekday
-from marsad.dedup.minhash import DOC_THRESHOLD, PARA_THRESHOLD, BandIndex, Signatures, jaccard, signatures
+from marsad.dedup.minhash import DOC_THRESHOLD, PARA_THRESHOLD, BandIndex, Signatures, containment, jaccard, signatures
 from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
 from marsad.model import Analysis, Article, Page
@@ -224,19 +224,18 @@ class Pipeline:
                     break
             bands.add("doc", aid, sigs.doc)
         shared_stories: set[str] = set()
-        cache: dict[str, Signatures] = {}
+        texts: dict[str, tuple[str, ...]] = {aid: self.store.article(aid).paragraphs}
         for pi, psig in sigs.paragraphs:
             for item in sorted(bands.candidates("para", psig)):
                 other_id, _, other_pi = item.rpartition(":")
                 if other_id == aid:
                     continue
-                if other_id not in cache:
-                    row = conn.execute("SELECT data FROM features WHERE article_id=?", (other_id,)).fetchone()
-                    cache[other_id] = Signatures.from_json(json.loads(row[0])["minhash"]) if row else Signatures(None, ())
-                osig = dict(cache[other_id].paragraphs).get(int(other_pi))
-                if osig is None:
+                if other_id not in texts:
+                    texts[other_id] = self.store.article(other_id).paragraphs
+                other_paras = texts[other_id]
+                if int(other_pi) >= len(other_paras):
                     continue
-                sim = jaccard(psig, osig)
+                sim = containment(texts[aid][pi], other_paras[int(other_pi)])
                 if sim >= PARA_THRESHOLD:
                     (a, pa), (b, pb) = sorted([(aid, pi), (other_id, int(other_pi))])
                     conn.execute("INSERT OR REPLACE INTO shared_paragraphs VALUES (?,?,?,?,?)", (a, pa, b, pb, round(sim, 3)))
@@ -280,7 +279,7 @@ class Pipeline:
             items = [(self.store.article(i), self.store.analysis(i)) for i in ids]
             shared = list(conn.execute(
                 "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
-                f"WHERE article_a IN ({','.join('?' * len(ids))})", ids))
+                f"WHERE article_a IN ({','.join('?' * len(ids))}) AND article_b IN ({','.join('?' * len(ids))})", ids + ids))
             dup_rows = conn.execute(
                 f"SELECT article_id, story_id, duplicate_of FROM assignments WHERE article_id IN ({','.join('?' * len(ids))})", ids)
             story = build_story(sid, line_id, items, shared, {a: (s_, d) for a, s_, d in dup_rows})

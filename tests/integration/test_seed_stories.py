@@ -134,3 +134,10 @@ def test_quotes_have_speakers(seeds_digest):
     story = _story_of(seeds_digest, "004")
     speakers = {normalize(q["speaker"] or "") for q in story["quotes"]}
     assert any("حاجييف" in s for s in speakers)
+
+
+def test_shared_wire_paragraphs_are_recorded(seeds_digest):
+    talks = _story_of(seeds_digest, "000")
+    code = {a["id"]: seed_code(a) for a in seeds_digest["articles"]}
+    pairs = {tuple(sorted((code[p["article_a"]], code[p["article_b"]]))) for p in talks["shared_paragraphs"]}
+    assert {("000", "001"), ("000", "002"), ("001", "002")} <= pairs

@@ -51,6 +51,8 @@ def story_json(s: Story) -> dict[str, Any]:
         "quotes": [{"speaker": q.speaker, "text": q.text, "article_id": q.article_id, "kind": q.kind,
                     "start": q.start, "end": q.end} for q in s.quotes],
         "facts": _facts(s.facts),
+        "shared_paragraphs": [{"article_a": p.article_a, "paragraph_a": p.paragraph_a, "article_b": p.article_b,
+                               "paragraph_b": p.paragraph_b, "similarity": p.similarity} for p in s.shared_paragraphs],
     }
 
 

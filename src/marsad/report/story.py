@@ -9,7 +9,7 @@ from pathlib import PurePath
 from marsad.analyze.entities import canonical_entities
 from marsad.analyze.timeline import story_timeline
 from marsad.arabic.terms import idf, terms
-from marsad.model import Analysis, Article, Quote, Story, Storyline, SummarySentence
+from marsad.model import Analysis, Article, Quote, SharedParagraph, Story, Storyline, SummarySentence
 from marsad.report.facts import group_claims, status_of
 from marsad.report.summary import summarize
 
@@ -82,6 +82,7 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
         entities=tuple(entities),
         quotes=tuple(quotes),
         facts=tuple(group_claims(claims, year)),
+        shared_paragraphs=tuple(SharedParagraph(*row[:4], float(row[4])) for row in sorted(shared_rows)),
     )
 
 
