@@ -87,3 +87,23 @@ def test_date_line():
 ])
 def test_event_weekday(text, weekday):
     assert event_weekday(weekday_mentions(text)) == weekday
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("سأعود قبل يوم أمس", dt.date(2016, 11, 7), "2016-11-05"),
+    ("بعد غد", dt.date(2016, 11, 7), "2016-11-09"),
+    ("منذ 1 شهر و 21 أيام من الآن", dt.date(2017, 11, 23), "2017-10-02"),
+    ("بعد أسبوعين من الآن", dt.date(2016, 11, 7), "2016-11-21"),
+    ("الأسبوع المقبل يوم الجمعة", dt.date(2016, 11, 7), "2016-11-18"),
+    ("أول يوم جمعة في هذا الشهر", dt.date(2016, 11, 7), "2016-11-04"),
+    ("الاثنين، يناير الثاني والعشرين، 2018", dt.date(2016, 11, 7), "2018-01-22"),
+    ("في العاشر من سبتمبر 2000", dt.date(2016, 11, 7), "2000-09-10"),
+    ("سأعود 2016/02/22", dt.date(2016, 11, 7), "2016-02-22"),
+    ("سأعود في 4/22", dt.date(2016, 11, 7), "2016-04-22"),
+])
+def test_spoken_forms(text, ref, expected):
+    assert expected in {d.value for d in find_dates(text, ref)}
+
+
+def test_decimal_is_not_a_date():
+    assert all(d.value != "2016-04-22" for d in find_dates("ارتفع المؤشر 4.22 في المئة", dt.date(2016, 11, 7)))
