@@ -48,6 +48,7 @@ def digest(
 ) -> None:
     """Ingest pages, build stories, and write OUT/digest.json and OUT/index.html."""
     import os
+
     from marsad.pipeline import Pipeline
     from marsad.report.export import write_digest
     from marsad.report.html import write_site

@@ -29,7 +29,15 @@ from marsad.arabic.terms import terms
 from marsad.cluster.features import term_vector
 from marsad.cluster.online import OnlineClusterer
 from marsad.cluster.similarity import event_weekday
-from marsad.dedup.minhash import DOC_THRESHOLD, PARA_THRESHOLD, BandIndex, Signatures, containment, jaccard, signatures
+from marsad.dedup.minhash import (
+    DOC_THRESHOLD,
+    PARA_THRESHOLD,
+    BandIndex,
+    Signatures,
+    containment,
+    jaccard,
+    signatures,
+)
 from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
 from marsad.model import Analysis, Article, Page

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import regex
 
-from marsad.arabic.lexicons import data_lines, table, word_set
+from marsad.arabic.lexicons import data_lines, gz_table, table, word_set
 from marsad.arabic.normalize import normalize
 
 MODEL_NAME = "ner.crfsuite"
@@ -55,18 +55,7 @@ def strip_clitics(word: str) -> str:
 @cache
 def word_clusters() -> dict[str, tuple[str, ...]]:
     """normalized word -> its cluster ids at three granularities (scripts/build_word_clusters.py)."""
-    import gzip
-
-    ref = resources.files("marsad.arabic.data").joinpath("word_clusters.tsv.gz")
-    if not ref.is_file():
-        return {}
-    out = {}
-    with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
-        fh.readline()
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            out[parts[0]] = tuple(parts[1:])
-    return out
+    return {w: tuple(cols) for w, cols in gz_table("word_clusters.tsv.gz").items()}
 
 
 def _shape(w: str) -> str:

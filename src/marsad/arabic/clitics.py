@@ -8,9 +8,9 @@ table derived from SaudiNewsNet (``surface_counts.tsv.gz``).
 
 from __future__ import annotations
 
-import gzip
 from functools import cache, lru_cache
-from importlib import resources
+
+from marsad.arabic.lexicons import gz_table
 
 _DEFINITE = ("وال", "بال", "فال", "كال")
 _SINGLE = ("و", "ب", "ل", "ف", "ك")
@@ -18,16 +18,7 @@ _SINGLE = ("و", "ب", "ل", "ف", "ك")
 
 @cache
 def surface_counts() -> dict[str, int]:
-    ref = resources.files("marsad.arabic.data").joinpath("surface_counts.tsv.gz")
-    if not ref.is_file():
-        return {}
-    out = {}
-    with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
-        fh.readline()
-        for line in fh:
-            tok, count = line.rstrip("\n").split("\t")
-            out[tok] = int(count)
-    return out
+    return {tok: int(cols[0]) for tok, cols in gz_table("surface_counts.tsv.gz").items()}
 
 
 def surface_count(token: str) -> int:

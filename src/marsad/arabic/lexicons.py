@@ -43,3 +43,20 @@ def table(name: str, package: str = "marsad.arabic.data") -> tuple[tuple[str, ..
 def mapping(name: str, column: int = 1, package: str = "marsad.arabic.data") -> dict[str, str]:
     """First column (normalized) -> another column of a TSV file."""
     return {row[0]: row[column] for row in table(name, package)}
+
+
+@cache
+def gz_table(name: str, package: str = "marsad.arabic.data") -> dict[str, list[str]]:
+    """A gzipped TSV shipped as derived data (first line a header): first column -> the other columns."""
+    import gzip
+
+    ref = resources.files(package).joinpath(name)
+    if not ref.is_file():
+        return {}
+    out: dict[str, list[str]] = {}
+    with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
+        fh.readline()
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            out[parts[0]] = parts[1:]
+    return out

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import gzip
 import math
+from collections import Counter
 from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
 
-from marsad.arabic.lexicons import word_set
+from marsad.arabic.lexicons import gz_table, word_set
 from marsad.arabic.tokenize import tokenize
 
 _STEMMER = snowballstemmer.stemmer("arabic")
@@ -68,13 +69,18 @@ def background() -> tuple[int, dict[str, int]]:
     if not ref.is_file():
         return 1, {}
     with gzip.open(ref.open("rb"), "rt", encoding="utf-8") as fh:
-        first = fh.readline().split("\t")
-        n_docs = int(first[1])
-        df = {}
-        for line in fh:
-            term, count = line.rstrip("\n").split("\t")
-            df[term] = int(count)
-    return n_docs, df
+        n_docs = int(fh.readline().split("\t")[1])
+    return n_docs, {t: int(cols[0]) for t, cols in gz_table("background_df.tsv.gz").items()}
+
+
+def weighted(term_list: list[str], normalized: bool = True) -> dict[str, float]:
+    """Sublinear TF x background IDF of a list of terms, L2-normalized unless asked not to be."""
+    counts = Counter(term_list)
+    vec = {t: (1.0 + math.log(c)) * idf(t) for t, c in counts.items()}
+    if not normalized:
+        return vec
+    norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+    return {t: w / norm for t, w in vec.items()}
 
 
 def idf(term: str, extra_docs: int = 0, extra_df: int = 0) -> float:

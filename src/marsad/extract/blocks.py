@@ -12,9 +12,9 @@ from functools import cache, lru_cache
 
 import regex
 
+from marsad.arabic.clitics import surface_counts
 from marsad.arabic.lexicons import data_lines, mapping, word_set
 from marsad.arabic.normalize import normalize, normalize_with_offsets
-from marsad.arabic.clitics import surface_counts
 
 _PREFIX = 160  # markers, labels and field names sit at the start of a line: only this much is normalized
 

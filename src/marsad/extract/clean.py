@@ -20,12 +20,11 @@ Every dropped block is returned with its reason.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from marsad.analyze.dates import find_dates, parse_date_line
 from marsad.arabic.normalize import normalize
-from marsad.arabic.terms import idf, terms
+from marsad.arabic.terms import terms, weighted
 from marsad.extract.blocks import (
     contains_marker_inline,
     find_glue,
@@ -52,8 +51,7 @@ LIST_RUN = 3  # this many short list items in a row are a link list
 
 
 def _vec(text: str) -> dict[str, float]:
-    counts = Counter(terms(text))
-    return {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+    return weighted(terms(text), normalized=False)
 
 
 def _add(acc: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:
@@ -104,15 +102,10 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         b = blocks[i]
         if is_section_label(b):
             removed.append(Removed("section-label", b))
-        elif (hit := match_marker(b)) and hit.scope == "line":
-            removed.append(Removed(hit.reason, b))
-        elif (fld := match_field(b)) and fld[0] in ("date", "updated", "author"):
-            if fld[0] == "date" and date is None:
-                date = parse_date_line(fld[1])
-            removed.append(Removed(f"{fld[0]}-line", b))
-        elif is_date_only(b):
-            date = date or parse_date_line(b)
-            removed.append(Removed("date-line", b))
+        elif (meta := _metadata_line(b)) is not None:
+            reason, line_date = meta
+            date = date or line_date
+            removed.append(Removed(reason, b))
         else:
             break
         i += 1
@@ -124,19 +117,11 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         i += 1
     # date line right after the title
     while i < len(blocks):
-        b = blocks[i]
-        fld = match_field(b)
-        if fld and fld[0] in ("date", "updated", "author"):
-            if fld[0] == "date" and date is None:
-                date = parse_date_line(fld[1])
-            removed.append(Removed(f"{fld[0]}-line", b))
-        elif is_date_only(b):
-            date = date or parse_date_line(b)
-            removed.append(Removed("date-line", b))
-        elif (hit := match_marker(b)) and hit.scope == "line":
-            removed.append(Removed(hit.reason, b))
-        else:
+        meta = _metadata_line(blocks[i])
+        if meta is None:
             break
+        date = date or meta[1]
+        removed.append(Removed(meta[0], blocks[i]))
         i += 1
 
     article_vec: dict[str, float] = _vec(title) if title else {}
@@ -312,6 +297,19 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
 
     tags = _split_tags(tag_lines, paragraphs, title)
     return Cleaned(title, paragraphs, removed, date, sources, tags)
+
+
+def _metadata_line(b: str) -> tuple[str, str | None] | None:
+    """(reason, date it gives) for a header line that is not the article: date, author, ads."""
+    fld = match_field(b)
+    if fld and fld[0] in ("date", "updated", "author"):
+        return f"{fld[0]}-line", parse_date_line(fld[1]) if fld[0] == "date" else None
+    if is_date_only(b):
+        return "date-line", parse_date_line(b)
+    hit = match_marker(b)
+    if hit and hit.scope == "line":
+        return hit.reason, None
+    return None
 
 
 def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:

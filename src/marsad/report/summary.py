@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 import regex
 
 from marsad.arabic.normalize import normalize
-from marsad.arabic.terms import idf, terms
+from marsad.arabic.terms import terms, weighted
 from marsad.arabic.tokenize import split_sentences
+from marsad.cluster.features import cosine
 from marsad.model import Analysis, Article, SummarySentence
 
 ALIGN_OVERLAP = 0.6
@@ -73,19 +74,6 @@ def well_formed(sentence: str) -> bool:
     return True
 
 
-def _vec(ts: list[str]) -> dict[str, float]:
-    counts = Counter(ts)
-    v = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
-    n = math.sqrt(sum(w * w for w in v.values())) or 1.0
-    return {t: w / n for t, w in v.items()}
-
-
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
-
-
 def candidates(article: Article, analysis: Analysis | None = None) -> list[Candidate]:
     out = []
     text = article.text
@@ -107,7 +95,7 @@ def candidates(article: Article, analysis: Analysis | None = None) -> list[Candi
         date = next((v for st, v in date_at.items() if s.start <= st < s.end), None)
         para = max(i for i, ps in enumerate(para_starts) if ps <= s.start) if para_starts else 0
         nums = frozenset(regex.findall(r"\d+", normalize(s.text)))
-        out.append(Candidate(article.id, s.text, s.start, k / max(1, len(sents) - 1), set(ts), _vec(ts), nums, date, para))
+        out.append(Candidate(article.id, s.text, s.start, k / max(1, len(sents) - 1), set(ts), weighted(ts), nums, date, para))
     return out
 
 
@@ -159,7 +147,7 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
         rep = _representative(g, centroid)
         if rep is None:
             continue
-        central = _cos(rep.vector, centroid)
+        central = cosine(rep.vector, centroid)
         # what several outlets report is the strongest sign of salience across documents
         support = (len(g.article_ids) - 1) / (n_articles - 1) if n_articles > 1 else 0.0
         lead = 1.0 - min(m.position for m in g.members)
@@ -171,12 +159,12 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
     while scored and len(picked) < limit:
         best_idx, best_val = 0, -1e9
         for i, (score, _group, rep) in enumerate(scored):
-            redundancy = max((_cos(rep.vector, p[2].vector) for p in picked), default=0.0)
+            redundancy = max((cosine(rep.vector, p[2].vector) for p in picked), default=0.0)
             val = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy
             if val > best_val:
                 best_idx, best_val = i, val
         item = scored.pop(best_idx)
-        redundancy = max((_cos(item[2].vector, p[2].vector) for p in picked), default=0.0)
+        redundancy = max((cosine(item[2].vector, p[2].vector) for p in picked), default=0.0)
         if redundancy > 0.6 and len(picked) >= min_sentences:
             continue
         picked.append(item)
@@ -199,4 +187,4 @@ def _representative(g: Group, centroid: dict[str, float]) -> Candidate | None:
     if not good:
         return None
     # a sentence that names its own subject reads better alone than one continuing the last ("وأضاف …")
-    return max(good, key=lambda m: (not _CONTINUATION.match(m.text.strip()), _cos(m.vector, centroid), -len(m.text), m.article_id))
+    return max(good, key=lambda m: (not _CONTINUATION.match(m.text.strip()), cosine(m.vector, centroid), -len(m.text), m.article_id))
