@@ -92,6 +92,9 @@ def find_numbers(text: str) -> list[NumberMention]:
                 i += 1
                 continue
             value = _digits(tok)
+            negative = s > 0 and key[s - 1] == "-" and (s == 1 or not key[s - 2].isalnum())
+            if value is not None and negative:
+                value = -value
             j = i + 1
             if j < len(toks):
                 wv = _word_value(toks[j][0])
@@ -132,6 +135,10 @@ def find_numbers(text: str) -> list[NumberMention]:
                     if v is None or v[1] in ("vague", "fraction"):
                         break
                     amount, kind = v
+                    if kind == "hundred" and amount == 100 and 0 < current < 10:
+                        current *= 100  # "ثلاث مائة" written apart
+                        j += 1
+                        continue
                     if kind == "scale":
                         current = (current or 1.0) * amount
                         total += current
