@@ -8,7 +8,7 @@ dicts.  `to_dict` turns any of them into the JSON shapes of the public
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 PublishedHow = Literal["explicit", "metadata", "inferred"]
@@ -200,15 +200,6 @@ class SharedParagraph:
     article_b: str
     paragraph_b: int
     similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    articles: tuple[Article, ...]
-    stories: tuple[Story, ...]
-    storylines: tuple[Storyline, ...]
-    duplicates: dict[str, str] = field(default_factory=dict)
-    story_of: dict[str, str] = field(default_factory=dict)
 
 
 def to_dict(obj: Any) -> Any:

@@ -6,7 +6,7 @@ import regex
 
 from marsad.extract.clean import Cleaned, clean_blocks, split_blocks
 from marsad.extract.outlets import from_host, resolve
-from marsad.model import Article, Page, Removed
+from marsad.model import Article, Page
 
 _MAX_LINE = 20_000  # a "line" longer than this is cut into sentence-sized blocks
 
@@ -82,6 +82,3 @@ def _outlets(cleaned: Cleaned, site_names: list[str], url: str | None) -> tuple[
             outlets.insert(0, o.name)
     return outlets, wires
 
-
-def removed_text(article: Article) -> list[Removed]:
-    return list(article.removed)
