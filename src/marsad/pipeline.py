@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from marsad.analyze.core import analyze as analyze_article
 from marsad.analyze.core import redate
@@ -130,12 +131,13 @@ class Pipeline:
         pending = self.store.pending_pages()
         total = len(pending)
         self._pools: list = []
-        results = iter(self._map(self.stages.extract, pending, total))
+        results = iter(self._map(partial(_extract_with_terms, self.stages.extract), pending, total))
         for k in range(0, total, BATCH):
             chunk = pending[k: k + BATCH]
-            articles = [next(results) for _ in chunk]
+            pairs = [next(results) for _ in chunk]
+            articles = [a for a, _ in pairs]
             with self.store.batch():
-                self.store.bump_term_df(terms((a.title or "") + "\n" + a.text) for a in articles)
+                self.store.bump_term_df(t for _, t in pairs)
                 for a in articles:
                     self.store.add_article(a, {})
             self.progress("extract", min(k + BATCH, total), total)
@@ -324,6 +326,12 @@ class Pipeline:
         report.articles = processed.articles
         report.stories_touched = processed.stories_touched
         return report
+
+
+def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tuple[Article, set[str]]:
+    """Extract a page and the set of its content terms (for the store's document frequencies), in a worker."""
+    article = extract_fn(page)
+    return article, set(terms((article.title or "") + "\n" + article.text))
 
 
 def infer_publication(article: Article, dated: Counter) -> str | None:

@@ -66,3 +66,20 @@ def test_failed_batch_leaves_nothing(tmp_path):
             store.add_pages([good])
             raise RuntimeError("crash mid-batch")
     assert store.count("pages") == 0
+
+
+def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
+    """A database written with schema 1 opens with the current schema and its search still finds the articles."""
+    db = tmp_path / "old.db"
+    store = Store(db)
+    Pipeline(store).run([str(seeds_dir)])
+    n_articles = store.count("articles")
+    store.close()
+    conn = sqlite3.connect(db)  # take the file back to schema 1's search table
+    conn.executescript("DROP TABLE articles_fts; DROP INDEX stories_storyline;"
+                       "CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, body);"
+                       "PRAGMA user_version = 1;")
+    conn.close()
+    store = Store(db)
+    assert store.schema_version == len(MIGRATIONS) and store.count("articles") == n_articles
+    assert store.search("قره باغ")

@@ -88,6 +88,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE stories (id TEXT PRIMARY KEY, storyline_id TEXT, date TEXT, data TEXT NOT NULL);
     CREATE TABLE storylines (id TEXT PRIMARY KEY, data TEXT NOT NULL);
     """,
+    # 2: the search index keyed by the page's rowid (deleting by an UNINDEXED column scanned the whole index)
+    """
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE INDEX IF NOT EXISTS stories_storyline ON stories(storyline_id);
+    """,
 ]
 
 
@@ -120,10 +126,20 @@ class Store:
             # one script, one transaction: a migration is applied whole or not at all
             try:
                 self.conn.executescript(f"BEGIN IMMEDIATE;{MIGRATIONS[n]};PRAGMA user_version = {n + 1};COMMIT;")
+                if n == 1:
+                    self._reindex()
             except sqlite3.Error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+
+    def _reindex(self) -> None:
+        """Rebuild the search index from the stored articles."""
+        with self.batch() as c:
+            for seq, data in c.execute("SELECT seq, data FROM articles").fetchall():
+                art = from_dict(Article, json.loads(data))
+                c.execute("INSERT OR REPLACE INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
+                          (seq, normalize(art.title or ""), normalize(art.text)))
 
     @property
     def schema_version(self) -> int:
@@ -192,9 +208,8 @@ class Store:
             (article.id, seq, article.title, article.published, article.published_how,
              json.dumps(to_dict(article), ensure_ascii=False)),
         )
-        c.execute("DELETE FROM articles_fts WHERE article_id=?", (article.id,))
-        c.execute("INSERT INTO articles_fts(article_id, title, body) VALUES (?,?,?)",
-                  (article.id, normalize(article.title or ""), normalize(article.text)))
+        c.execute("INSERT OR REPLACE INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
+                  (seq, normalize(article.title or ""), normalize(article.text)))
         c.execute("INSERT OR REPLACE INTO features VALUES (?,?)", (article.id, json.dumps(features, ensure_ascii=False)))
 
     def bump_term_df(self, term_sets: Iterable[Iterable[str]]) -> None:
@@ -311,8 +326,8 @@ class Store:
             return []
         match = " ".join(f'"{w}"' for w in words)
         rows = self.conn.execute(
-            "SELECT f.article_id, a.title, snippet(articles_fts, 2, '[', ']', ' … ', 12) FROM articles_fts f "
-            "JOIN articles a ON a.id = f.article_id WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            "SELECT a.id, a.title, snippet(articles_fts, 1, '[', ']', ' … ', 12) FROM articles_fts f "
+            "JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),
         )
         return list(rows)
