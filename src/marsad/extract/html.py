@@ -25,6 +25,8 @@ def html_blocks(html: str, url: str | None = None) -> tuple[list[str], dict]:
             doc = trafilatura.bare_extraction(
                 html, url=url, with_metadata=True, include_comments=False, include_tables=False,
                 favor_recall=True, deduplicate=False, fast=True,
+                # metadata and markup dates only; dates written in the text are marsad's own job
+                date_extraction_params={"extensive_search": False, "original_date": True},
             )
         except (ValueError, RecursionError, TypeError):
             doc = None
