@@ -90,7 +90,7 @@ class Pipeline:
 
         pool = ProcessPoolExecutor(max_workers=self.workers)
         self._pools.append(pool)
-        return pool.map(fn, items, chunksize=16)
+        return _windowed_map(pool, fn, items)
 
     # -- 1. ingest ----------------------------------------------------------
     def ingest(self, paths: Iterable[str], report: RunReport | None = None) -> RunReport:
@@ -300,8 +300,7 @@ class Pipeline:
                 lines.add(line_id)
             self.progress("report", n, total)
         for lid in sorted(lines):
-            rows = conn.execute("SELECT id FROM stories WHERE storyline_id=?", (lid,)).fetchall()
-            stories = [self.store.story(r[0]) for r in rows]
+            stories = self.store.story_views(lid)
             with self.store.batch():
                 self.store.put_storyline(build_storyline(lid, stories))
 
@@ -326,6 +325,19 @@ class Pipeline:
         report.articles = processed.articles
         report.stories_touched = processed.stories_touched
         return report
+
+
+POOL_WINDOW = 1000  # tasks in flight at once: bounds the memory the pool holds
+
+
+def _windowed_map(pool, fn: Callable, items: Iterable) -> Iterable:
+    """``pool.map`` over windows of items, so a million pending pages are not all submitted at once."""
+    it = iter(items)
+    while True:
+        window = [x for _, x in zip(range(POOL_WINDOW), it)]
+        if not window:
+            return
+        yield from pool.map(fn, window, chunksize=16)
 
 
 def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tuple[Article, set[str]]:

@@ -30,6 +30,7 @@ LINE_THRESHOLD = 0.22
 QUERY_TERMS = 20  # an article's strongest terms used to find candidate stories
 INDEX_TERMS = 40  # a story's strongest terms kept in the inverted index
 MAX_CANDIDATES = 20
+POSTINGS = 200  # strongest stories read per query term: common terms cannot make lookups grow with the store
 STATE_TERMS = 200  # terms kept in a story's summed vector
 
 
@@ -93,7 +94,8 @@ class OnlineClusterer:
             return []
         scores: dict[str, float] = {}
         for term, w in top:
-            for sid, sw in self.conn.execute("SELECT story_id, weight FROM story_terms WHERE term=?", (term,)):
+            for sid, sw in self.conn.execute(
+                    "SELECT story_id, weight FROM story_terms WHERE term=? ORDER BY weight DESC LIMIT ?", (term, POSTINGS)):
                 scores[sid] = scores.get(sid, 0.0) + w * sw
         return [s for s, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
 
@@ -172,7 +174,8 @@ class OnlineClusterer:
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
         scores: dict[str, float] = {}
         for term, w in top:
-            for lid, lw in self.conn.execute("SELECT storyline_id, weight FROM storyline_terms WHERE term=?", (term,)):
+            for lid, lw in self.conn.execute(
+                    "SELECT storyline_id, weight FROM storyline_terms WHERE term=? ORDER BY weight DESC LIMIT ?", (term, POSTINGS)):
                 scores[lid] = scores.get(lid, 0.0) + w * lw
         best, best_score, best_line = None, 0.0, None
         for lid in sorted(scores, key=lambda k: (-scores[k], k))[:MAX_CANDIDATES]:

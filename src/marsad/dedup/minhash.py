@@ -32,6 +32,7 @@ PARA_BANDS, PARA_ROWS = 42, 3  # midpoint ~ (1/42)^(1/3) = 0.29: candidates only
 DOC_THRESHOLD = 0.8  # calibrated: syndicated copies of one wire with different boilerplate score >= 0.85
 PARA_THRESHOLD = 0.6  # containment of word 3-shingles: the shorter paragraph mostly inside the longer
 MIN_PARA_TOKENS = 12
+MAX_BUCKET = 50  # items read per band bucket: a boilerplate paragraph repeated on thousands of pages stays cheap
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
 _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
@@ -113,5 +114,5 @@ class BandIndex:
         out: set[str] = set()
         for b, k in enumerate(_band_keys(sig, bands, rows)):
             out.update(r[0] for r in self.conn.execute(
-                "SELECT item FROM minhash_bands WHERE level=? AND band=? AND key=?", (level, b, k)))
+                "SELECT item FROM minhash_bands WHERE level=? AND band=? AND key=? LIMIT ?", (level, b, k, MAX_BUCKET)))
         return out

@@ -94,6 +94,13 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
     CREATE INDEX IF NOT EXISTS stories_storyline ON stories(storyline_id);
     """,
+    # 3: postings read strongest first (candidate lookups stay bounded as the store grows);
+    #    a compact view of each story for its storyline's report
+    """
+    CREATE INDEX story_terms_ranked ON story_terms(term, weight DESC);
+    CREATE INDEX storyline_terms_ranked ON storyline_terms(term, weight DESC);
+    ALTER TABLE stories ADD COLUMN view TEXT;
+    """,
 ]
 
 
@@ -128,6 +135,8 @@ class Store:
                 self.conn.executescript(f"BEGIN IMMEDIATE;{MIGRATIONS[n]};PRAGMA user_version = {n + 1};COMMIT;")
                 if n == 1:
                     self._reindex()
+                if n == 2:
+                    self._revise_views()
             except sqlite3.Error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -140,6 +149,11 @@ class Store:
                 art = from_dict(Article, json.loads(data))
                 c.execute("INSERT OR REPLACE INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
                           (seq, normalize(art.title or ""), normalize(art.text)))
+
+    def _revise_views(self) -> None:
+        with self.batch() as c:
+            for (data,) in c.execute("SELECT data FROM stories").fetchall():
+                self.put_story(from_dict(Story, json.loads(data)))
 
     @property
     def schema_version(self) -> int:
@@ -289,8 +303,16 @@ class Store:
         return [r[0] for r in rows]
 
     def put_story(self, story: Story) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO stories VALUES (?,?,?,?)",
-                          (story.id, story.storyline_id, story.date, json.dumps(to_dict(story), ensure_ascii=False)))
+        view = Story(story.id, story.storyline_id, story.title, story.article_ids, story.date, story.summary[:1],
+                     entities=story.entities[:12], facts=story.facts)
+        self.conn.execute("INSERT OR REPLACE INTO stories(id, storyline_id, date, data, view) VALUES (?,?,?,?,?)",
+                          (story.id, story.storyline_id, story.date, json.dumps(to_dict(story), ensure_ascii=False),
+                           json.dumps(to_dict(view), ensure_ascii=False)))
+
+    def story_views(self, storyline_id: str) -> list[Story]:
+        """The stories of a storyline in their compact form (title, date, lead sentence, top entities, facts)."""
+        rows = self.conn.execute("SELECT coalesce(view, data) FROM stories WHERE storyline_id=?", (storyline_id,))
+        return [from_dict(Story, json.loads(r[0])) for r in rows]
 
     def story(self, story_id: str) -> Story:
         row = self.conn.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
