@@ -37,10 +37,12 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench scripts
 
 bench: $(DEVSTAMP)
-	$(BIN)/python bench/run.py --shared $(SHARED)
+	$(BIN)/python bench/run.py --shared $(SHARED) --workers 2
 
 eval: $(DEVSTAMP)
-	$(BIN)/python bench/eval_gate.py --shared $(SHARED)
+	$(BIN)/python bench/extraction_eval.py --shared $(SHARED)
+	$(BIN)/python bench/cluster_eval.py --shared $(SHARED)
+	$(BIN)/python bench/recognizers_eval.py --shared $(SHARED)
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

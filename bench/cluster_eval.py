@@ -57,6 +57,34 @@ def run(folder: Path) -> dict[str, str]:
     return pred
 
 
+def similarity_quality(shared: Path, labels: dict[str, str], seed: int = 1) -> dict:
+    """How well `marsad.similarity` separates same-event pairs of different outlets from other pairs."""
+    from itertools import combinations
+
+    from sklearn.metrics import roc_auc_score
+
+    import marsad
+    from marsad.api import extract_text
+
+    with zipfile.ZipFile(shared / "data" / "saudinewsnet" / "2015-08-06.zip") as zf:
+        recs = {r["url"]: r for name in zf.namelist() for r in json.loads(zf.read(name)) if r["url"] in labels}
+    arts = {u: extract_text(f"{r['title']}\n{r['content']}") for u, r in recs.items()}
+    urls = sorted(arts)
+    same = [(a, b) for a, b in combinations(urls, 2) if labels[a] == labels[b] and recs[a]["source"] != recs[b]["source"]]
+    rng = random.Random(seed)
+    other = []
+    while len(other) < len(same):
+        a, b = rng.sample(urls, 2)
+        if labels[a] != labels[b]:
+            other.append((a, b))
+    scores = [marsad.similarity(arts[a], arts[b]) for a, b in same + other]
+    truth = [1] * len(same) + [0] * len(other)
+    at = [int(s >= 0.33) for s in scores]
+    accuracy = sum(int(p == t) for p, t in zip(at, truth)) / len(truth)
+    return {"pairs_same_event": len(same), "pairs_other": len(other), "roc_auc": round(roc_auc_score(truth, scores), 4),
+            "accuracy_at_0.33": round(accuracy, 4)}
+
+
 def seeds(shared: Path) -> dict:
     gold_doc = json.loads((ROOT / "tests" / "fixtures" / "seeds_gold.json").read_text(encoding="utf-8"))
     gold = {name[:3]: f"s{k}" for k, group in enumerate(gold_doc["stories"]) for name in group}
@@ -87,6 +115,7 @@ def main() -> None:
         pred_b = run(Path(tmp) / "b")
         report["labelled"]["other_order_same_partition"] = bcubed(pred, pred_b)["f1"] == 1.0
     report["seeds"] = seeds(shared)
+    report["similarity"] = similarity_quality(shared, labels)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(json.dumps(report, indent=1))
