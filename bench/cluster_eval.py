@@ -80,7 +80,7 @@ def similarity_quality(shared: Path, labels: dict[str, str], seed: int = 1) -> d
     scores = [marsad.similarity(arts[a], arts[b]) for a, b in same + other]
     truth = [1] * len(same) + [0] * len(other)
     at = [int(s >= 0.33) for s in scores]
-    accuracy = sum(int(p == t) for p, t in zip(at, truth)) / len(truth)
+    accuracy = sum(int(p == t) for p, t in zip(at, truth, strict=True)) / len(truth)
     return {"pairs_same_event": len(same), "pairs_other": len(other), "roc_auc": round(roc_auc_score(truth, scores), 4),
             "accuracy_at_0.33": round(accuracy, 4)}
 

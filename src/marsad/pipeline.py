@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import islice
 
 from marsad.analyze.core import analyze as analyze_article
 from marsad.analyze.core import redate
@@ -182,7 +183,8 @@ class Pipeline:
     def features(self, article: Article, analysis: Analysis, idf_fn: Callable[[str], float] | None = None) -> dict:
         return {
             "vector": term_vector(article.title, article.paragraphs, idf_fn or self._idf()),
-            "published": article.published,
+            # the fetch day bounds an undated page's event day (scrapers fetch news within a day or two)
+            "published": article.published or _day(article.fetched_at),
             "weekday": event_weekday(weekday_mentions(article.text)),
             "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
         }
@@ -287,6 +289,7 @@ class Pipeline:
             row = conn.execute("SELECT storyline_id FROM story_state WHERE story_id=?", (sid,)).fetchone()
             line_id = row[0] if row else None
             items = [(self.store.article(i), self.store.analysis(i)) for i in ids]
+            items.sort(key=lambda it: (it[0].published or it[0].fetched_at or "", it[0].id))
             shared = list(conn.execute(
                 "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
                 f"WHERE article_a IN ({','.join('?' * len(ids))}) AND article_b IN ({','.join('?' * len(ids))})", ids + ids))
@@ -334,10 +337,19 @@ def _windowed_map(pool, fn: Callable, items: Iterable) -> Iterable:
     """``pool.map`` over windows of items, so a million pending pages are not all submitted at once."""
     it = iter(items)
     while True:
-        window = [x for _, x in zip(range(POOL_WINDOW), it)]
+        window = list(islice(it, POOL_WINDOW))
         if not window:
             return
         yield from pool.map(fn, window, chunksize=16)
+
+
+def _day(timestamp: str | None) -> str | None:
+    if timestamp and len(timestamp) >= 10 and timestamp[4] == "-" and timestamp[7] == "-":
+        try:
+            return dt.date.fromisoformat(timestamp[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tuple[Article, set[str]]:

@@ -30,7 +30,7 @@ LINE_THRESHOLD = 0.22
 QUERY_TERMS = 20  # an article's strongest terms used to find candidate stories
 INDEX_TERMS = 40  # a story's strongest terms kept in the inverted index
 MAX_CANDIDATES = 20
-POSTINGS = 200  # strongest stories read per query term: common terms cannot make lookups grow with the store
+POSTINGS = 80  # strongest stories read per query term: common terms cannot make lookups grow with the store
 STATE_TERMS = 200  # terms kept in a story's summed vector
 
 

@@ -55,8 +55,15 @@ def story_title(articles: list[Article]) -> str:
     return max(titled, key=score).title or ""
 
 
+REPORT_ARTICLES = 40  # the report of a very large story reads its most recent articles (summary, timeline, entities)
+
+
 def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Article, Analysis]],
                 shared_rows: list[tuple], assignments: dict[str, tuple[str, str | None]] | None = None) -> Story:
+    all_articles = [a for a, _ in items]
+    if len(items) > REPORT_ARTICLES:
+        # bounded work per story: the newest reports carry what the story is about now
+        items = sorted(items, key=lambda it: (it[0].published or it[0].fetched_at or "", it[0].id))[-REPORT_ARTICLES:]
     articles = [a for a, _ in items]
     assignments = assignments or {}
     duplicates = {a.id for a in articles if assignments.get(a.id, (None, None))[1]}
@@ -75,7 +82,7 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
         id=story_id,
         storyline_id=storyline_id,
         title=story_title(articles),
-        article_ids=tuple(a.id for a in articles),
+        article_ids=tuple(a.id for a in all_articles),
         date=date,
         summary=tuple(summary),
         timeline=tuple(story_timeline(items)),
