@@ -30,28 +30,25 @@ def corpus():
     return arts[:300], arts[300:]
 
 
-@pytest.mark.parametrize("marked", [1.0, 0.0])
-def test_text_pages(corpus, marked):
-    targets, pool = corpus
+def _check(targets, pool, marked: float, kind: str, floor_name: str) -> None:
     builder = NoisyPageBuilder(seed=7, marked_share=marked)
     results = []
     for art in targets:
         page = builder.build(art, pool)
-        got = extract(Page(page_id(page.text), "g.txt", "text", page.text))
+        content = page.text if kind == "text" else page.html
+        got = extract(Page(page_id(content), f"g.{kind}", kind, content))
         results.append((page.body, page.foreign, got.text))
     s = score(results)
-    floor = BASELINE["extraction"]["small_text"]
+    floor = BASELINE["extraction"][floor_name]
     assert s.f1 >= floor["f1"] and s.foreign_kept <= floor["foreign_kept_max"], s.as_dict()
+
+
+@pytest.mark.parametrize("marked", [1.0, 0.0])
+def test_text_pages(corpus, marked):
+    targets, pool = corpus
+    _check(targets, pool, marked, "text", "small_text")
 
 
 def test_html_pages(corpus):
     targets, pool = corpus
-    builder = NoisyPageBuilder(seed=7, marked_share=0.5)
-    results = []
-    for art in targets[:150]:
-        page = builder.build(art, pool)
-        got = extract(Page(page_id(page.html), "g.html", "html", page.html))
-        results.append((page.body, page.foreign, got.text))
-    s = score(results)
-    floor = BASELINE["extraction"]["small_html"]
-    assert s.f1 >= floor["f1"] and s.foreign_kept <= floor["foreign_kept_max"], s.as_dict()
+    _check(targets[:150], pool, 0.5, "html", "small_html")

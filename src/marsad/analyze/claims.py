@@ -129,8 +129,10 @@ def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: 
     return []
 
 
-_SPEECH_SUBJECT_STOP = ("ان", "انه", "انها", "الي", "في", "على", "علي", "خلال", "امس", "اليوم", "عن", "بان", "انهم", "بعد",
-                        "بانها", "بانه", "بانهم", "ان", "لان", "حيث", "كما", "مع")
+@cache
+def _subject_stops(scope: str) -> frozenset[str]:
+    """Words that end a subject phrase (``subject_stops.tsv``); cues stop at a few more."""
+    return frozenset(k for k, v in mapping("subject_stops.tsv").items() if v == "all" or v == scope)
 
 
 def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
@@ -146,7 +148,7 @@ def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, 
         words = []
         for w in key_before[best[1]:].split():
             clean = regex.sub(r"[^\p{L}]", "", w)
-            if not clean or clean in _SPEECH_SUBJECT_STOP or clean in ("كانت", "كان", "فان", "فانه", "هناك"):
+            if not clean or clean in _subject_stops("cue"):
                 break
             words.append(w.rstrip("،,:"))
             if w.endswith(("،", ",", ":")) or len(words) >= 3:
@@ -190,7 +192,7 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
             if k in skip:
                 seg_end = t.end()
                 continue
-            if k in _SPEECH_SUBJECT_STOP or k in verbs:
+            if k in _subject_stops("verb") or k in verbs:
                 break
             words.append(t.group())
             seg_end = t.end()
