@@ -47,6 +47,7 @@ def _grammar() -> dict[str, regex.Pattern]:
     offsets = {k: int(v) for k, v in mapping("date_offsets.tsv").items()}
     units = {row[0]: (row[1], int(row[2])) for row in table("duration_units.tsv")}
     unit_alt = alt(units)
+    single_unit_alt = alt(w for w, (_, count) in units.items() if count == 1)
     lb = r"(?<![\p{L}])"
     rb = r"(?![\p{L}])"
     month = rf"(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?P<m2>{greg_alt})\s*\)?)?"
@@ -100,7 +101,7 @@ def _grammar() -> dict[str, regex.Pattern]:
         "weekday": regex.compile(rf"{lb}(?:[وبل]?(?:يوم|ليل|ليله|مساء|صباح)\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:الماضي|المنصرم|الفائت))?(?P<next>\s+(?:المقبل|القادم))?"),
         "period": regex.compile(rf"{lb}(?P<unit>الشهر|العام|السنه|الاسبوع)\s+(?P<dir>الماضي|الماضيه|المنصرم|الفائت|المقبل|القادم|الحالي|الجاري){rb}"),
         "duration": regex.compile(
-            rf"{lb}(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>يوما|يوم|ايام|ساعه|ساعات|اسبوعا|اسبوع|اسابيع|شهرا|شهر|اشهر|شهور|عاما|عام|اعوام|سنه|سنوات|دقيقه|دقائق|عقد|عقود){rb}"
+            rf"{lb}(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{single_unit_alt}){rb}"
         ),
     }
     weekdays.update({k[2:]: v for k, v in weekdays.items() if k.startswith("ال")})
@@ -108,12 +109,6 @@ def _grammar() -> dict[str, regex.Pattern]:
     return {"pats": pats, "tables": tables}  # type: ignore[return-value]
 
 
-_UNIT = {
-    "يوما": "day", "يوم": "day", "ايام": "day", "ساعه": "hour", "ساعات": "hour",
-    "اسبوعا": "week", "اسبوع": "week", "اسابيع": "week", "شهرا": "month", "شهر": "month",
-    "اشهر": "month", "شهور": "month", "عاما": "year", "عام": "year", "اعوام": "year",
-    "سنه": "year", "سنوات": "year", "دقيقه": "minute", "دقائق": "minute", "عقد": "decade", "عقود": "decade",
-}
 
 
 def _valid(y: int, m: int, d: int) -> dt.date | None:
@@ -337,8 +332,10 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
                 days += 7 * n
             elif unit[0] == "month":
                 months += n
-            else:
+            elif unit[0] == "year":
                 months += 12 * n
+            elif unit[0] == "decade":
+                months += 120 * n
         if not days and not months:
             continue
         sign = 1 if m.group("dir") == "بعد" else -1
@@ -415,7 +412,7 @@ def find_durations(text: str) -> list[Duration]:
             continue  # "21 يوم من" is rather a date-ish phrase
         ds, de = offs[m.start()], offs[m.end() - 1] + 1
         n = float(m.group("n").replace(",", "."))
-        out.append(Duration(text[ds:de], n, _UNIT[m.group("unit")], ds, de))
+        out.append(Duration(text[ds:de], n, _grammar()["tables"]["units"][m.group("unit")][0], ds, de))
     return out
 
 

@@ -32,6 +32,7 @@ INDEX_TERMS = 40  # a story's strongest terms kept in the inverted index
 MAX_CANDIDATES = 20
 POSTINGS = 80  # strongest stories read per query term: common terms cannot make lookups grow with the store
 STATE_TERMS = 200  # terms kept in a story's summed vector
+STATE_ENTITIES = 120  # entity counts kept in a story's state: a story's size must not make its state grow
 
 
 @dataclass
@@ -146,6 +147,9 @@ class OnlineClusterer:
         if feats.get("weekday"):
             state.weekdays[int(feats["weekday"])] += 1
         state.entities.update(feats.get("entities", ()))
+        if len(state.entities) > STATE_ENTITIES:
+            kept = sorted(state.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STATE_ENTITIES]
+            state.entities = Counter(dict(kept))
 
     def _save(self, state: StoryState) -> None:
         self._states[state.story_id] = state

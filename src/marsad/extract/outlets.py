@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import regex
 
-from marsad.arabic.lexicons import data_lines
+from marsad.arabic.lexicons import data_lines, word_set
 from marsad.arabic.normalize import normalize
 
 
@@ -39,7 +39,12 @@ def _tables() -> tuple[dict[str, Outlet], list[tuple[str, Outlet]]]:
     return by_name, by_host
 
 
-_PREFIX = regex.compile(r"^(?:موقع|صحيفه|جريده|قناه|وكاله|شبكه|مجله)\s+")
+
+
+@cache
+def _prefix() -> regex.Pattern:
+    words = sorted({normalize(w) for w in word_set("outlet_prefixes.txt")}, key=len, reverse=True)
+    return regex.compile(rf"^(?:{'|'.join(map(regex.escape, words))})\s+")
 _TRAIL = regex.compile(r"[\s\-–—|:،,.]+$")
 
 
@@ -52,7 +57,7 @@ def resolve(name: str) -> Outlet | None:
     key = normalize(raw)
     if key in by_name:
         return by_name[key]
-    stripped = _PREFIX.sub("", key)
+    stripped = _prefix().sub("", key)
     if stripped in by_name:
         return by_name[stripped]
     for host_outlet in (from_host(raw),):

@@ -18,9 +18,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
+from marsad.arabic.lexicons import word_set
 from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import terms, weighted
 from marsad.arabic.tokenize import split_sentences
@@ -34,8 +36,23 @@ CENTRALITY_WEIGHT, SUPPORT_WEIGHT, LEAD_WEIGHT = 0.5, 0.5, 0.1
 MIN_WORDS, MAX_WORDS = 7, 70
 DEFAULT_MAX, DEFAULT_MIN = 8, 5
 
-_DANGLING = regex.compile(r"^(?:و|ف)?(?:أضاف|اضاف|أضافت|تابع|تابعت|أشار|أشارت|لفت|لفتت|أوضح|أوضحت)\s*(?:[:،,]|إلى|الى|أن|أنه|إن)")
-_CONTINUATION = regex.compile(r"^(?:و|ف)?(?:أضاف|اضاف|أضافت|تابع|تابعت|أشار|أشارت|لفت|لفتت|أوضح|أوضحت)\b")
+
+
+@cache
+def _continuation_verb() -> regex.Pattern:
+    verbs = sorted({normalize(w) for w in word_set("continuation_verbs.txt")}, key=len, reverse=True)
+    return regex.compile(rf"^(?:و|ف)?(?:{'|'.join(map(regex.escape, verbs))})(?![\p{{L}}])")
+
+
+def _dangling(sentence: str) -> bool:
+    """A sentence that opens with a continuation verb and goes on with what was said ("وأضاف:")."""
+    key = normalize(sentence.strip())
+    m = _continuation_verb().match(key)
+    return bool(m) and regex.match(r"\s*(?:[:،,]|(?:الي|ان|انه)(?!\p{L}))", key[m.end():]) is not None
+
+
+def _continues(sentence: str) -> bool:
+    return bool(_continuation_verb().match(normalize(sentence.strip())))
 
 
 @dataclass
@@ -67,7 +84,7 @@ def well_formed(sentence: str) -> bool:
         return False
     if not regex.search(r"[.!؟?…][\"'”»)]*\s*$", sentence):
         return False
-    if _DANGLING.match(sentence.strip()):
+    if _dangling(sentence):
         return False
     if sentence.count('"') % 2 or sentence.count("“") != sentence.count("”") or sentence.count("«") != sentence.count("»"):
         return False
@@ -187,4 +204,4 @@ def _representative(g: Group, centroid: dict[str, float]) -> Candidate | None:
     if not good:
         return None
     # a sentence that names its own subject reads better alone than one continuing the last ("وأضاف …")
-    return max(good, key=lambda m: (not _CONTINUATION.match(m.text.strip()), cosine(m.vector, centroid), -len(m.text), m.article_id))
+    return max(good, key=lambda m: (not _continues(m.text), cosine(m.vector, centroid), -len(m.text), m.article_id))
