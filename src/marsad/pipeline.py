@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,7 @@ from marsad.store.db import Store
 
 Progress = Callable[[str, int, int], None]
 BATCH = 100
+MAX_CLUSTER_BATCH = 1000
 PARALLEL_MIN = 300  # below this many pending records a process pool costs more than it saves
 
 
@@ -71,6 +73,7 @@ class RunReport:
     errors: list[InputError] = field(default_factory=list)
     articles: int = 0
     stories_touched: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage of this run
 
 
 class Pipeline:
@@ -199,9 +202,12 @@ class Pipeline:
         idf_fn = self._idf()
         touched: set[str] = set()
         total = len(order)
-        for k in range(0, total, BATCH):
+        # a commit rewrites the band and posting index pages the batch touched, and on a big store
+        # those are spread over the whole file: commit less often as the store grows
+        step = min(MAX_CLUSTER_BATCH, max(BATCH, self.store.count("articles") // 30))
+        for k in range(0, total, step):
             with self.store.batch() as conn:
-                for aid in order[k: k + BATCH]:
+                for aid in order[k: k + step]:
                     art = arts[aid]
                     feats = self.features(art, self.store.analysis(aid), idf_fn)
                     sigs = signatures(art.paragraphs)
@@ -215,7 +221,7 @@ class Pipeline:
                     conn.execute("INSERT OR REPLACE INTO features VALUES (?,?)",
                                  (aid, json.dumps({**feats, "minhash": sigs.to_json()}, ensure_ascii=False)))
                     touched.add(story_id)
-            self.progress("cluster", min(k + BATCH, total), total)
+            self.progress("cluster", min(k + step, total), total)
         return touched
 
     def link_storylines(self, story_ids: set[str]) -> None:
@@ -310,24 +316,46 @@ class Pipeline:
     # -- all together -----------------------------------------------------------
     def process(self) -> RunReport:
         report = RunReport()
+        clock = _StageClock(report.seconds)
         report.articles = self.extract_pending()
+        clock.mark("extract")
         self.analyze_pending()
+        clock.mark("analyse")
         touched = self.cluster_pending()
         # stories a killed run clustered but did not finish are still dirty: redo their later stages
-        dirty = {r[0] for r in self.store.conn.execute("SELECT story_id FROM story_state WHERE dirty=1")}
-        touched |= dirty
+        touched |= self.store.dirty_stories()
+        clock.mark("cluster")
         self.link_storylines(touched)
+        clock.mark("storylines")
         self.infer_dates(touched)
+        clock.mark("dates")
         self.build_reports(touched)
+        clock.mark("reports")
         report.stories_touched = len(touched)
         return report
 
     def run(self, paths: Iterable[str]) -> RunReport:
+        t0 = time.perf_counter()
         report = self.ingest(paths)
+        ingest = time.perf_counter() - t0
         processed = self.process()
         report.articles = processed.articles
         report.stories_touched = processed.stories_touched
+        report.seconds = {"ingest": ingest, **processed.seconds}
         return report
+
+
+class _StageClock:
+    """Writes the seconds since the previous mark under each stage's name."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def mark(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = now - self.last
+        self.last = now
 
 
 POOL_WINDOW = 1000  # tasks in flight at once: bounds the memory the pool holds

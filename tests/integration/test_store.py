@@ -76,12 +76,19 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     n_articles = store.count("articles")
     store.close()
     conn = sqlite3.connect(db)  # take the file back to schema 1's search table
-    conn.executescript("DROP TABLE articles_fts; DROP INDEX stories_storyline; DROP INDEX story_terms_ranked;"
+    some_article = conn.execute("SELECT id FROM articles ORDER BY seq LIMIT 1").fetchone()[0]
+    conn.execute("DELETE FROM assignments WHERE article_id=?", (some_article,))
+    conn.commit()
+    conn.executescript("DROP TABLE pending; DROP INDEX story_state_dirty;"
+                       "DROP TABLE articles_fts; DROP INDEX stories_storyline; DROP INDEX story_terms_ranked;"
                        "DROP INDEX storyline_terms_ranked; ALTER TABLE stories DROP COLUMN view;"
                        "CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, body);"
                        "PRAGMA user_version = 1;")
     conn.close()
     store = Store(db)
     assert store.schema_version == len(MIGRATIONS) and store.count("articles") == n_articles
+    # the work queues are rebuilt from what the old file holds: only the unassigned article is pending
+    assert store.unassigned_articles() == [some_article]
+    assert store.unanalysed_articles() == [] and store.pending_pages() == []
     assert store.search("قره باغ")
     assert all(v.title for line in store.storylines() for v in store.story_views(line.id))

@@ -3,7 +3,7 @@
 Mentions come from three sources, merged with gazetteer and role evidence
 preferred over the statistical tagger where they overlap:
 
-1. the CRF tagger trained on ANERcorp (`ner.py`);
+1. the two-stage CRF recognizer trained on ANERcorp (`ner.py`), reading the article as one document;
 2. gazetteers shipped as data files (countries from CLDR, places, organisations,
    public figures) and the alias table (``aliases.tsv``);
 3. role patterns: a title such as الرئيس / وزير الخارجية / المتحدث باسم followed by
@@ -152,25 +152,28 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
             spans[(i, j)] = "PERS"
             for k in range(i, j):
                 taken[k] = True
-    # 3. the CRF tagger on each sentence-sized window, where nothing else claimed the words
+    # 3. the recognizer on the article's sentences as one document, where nothing else claimed the words
     if use_model and ner.model_available():
+        windows: list[tuple[int, int]] = []
         sent_start = 0
         for idx in range(len(toks) + 1):
             if idx == len(toks) or words[idx] in (".", "!", "؟", "?", "\n"):
-                window = words[sent_start:idx]
-                if window:
-                    for sp in ner.spans(ner.tag(window)):
-                        a, b = sent_start + sp.start, sent_start + sp.end
-                        if sp.type == "MISC" or any(taken[a:b]):
-                            continue
-                        if b - a == 1 and (len(keys[a]) < 3 or keys[a].endswith(_ADJECTIVE_ENDINGS) and keys[a].startswith("ال")):
-                            continue
-                        if "\u064b" in words[a] or {_strip(keys[a]), keys[a][1:]} & word_set("roles.txt"):
-                            continue  # adverbs with tanween (ميدانيًا) and bare titles (نظيره)
-                        spans[(a, b)] = sp.type
-                        for k in range(a, b):
-                            taken[k] = True
+                if idx > sent_start:
+                    windows.append((sent_start, idx))
                 sent_start = idx + 1
+        tagged = ner.tag_document([words[a:b] for a, b in windows])
+        for (w_start, _), tags in zip(windows, tagged, strict=True):
+            for sp in ner.spans(tags):
+                a, b = w_start + sp.start, w_start + sp.end
+                if sp.type == "MISC" or any(taken[a:b]):
+                    continue
+                if b - a == 1 and (len(keys[a]) < 3 or keys[a].endswith(_ADJECTIVE_ENDINGS) and keys[a].startswith("ال")):
+                    continue
+                if "\u064b" in words[a] or {_strip(keys[a]), keys[a][1:]} & word_set("roles.txt"):
+                    continue  # adverbs with tanween (ميدانيًا) and bare titles (نظيره)
+                spans[(a, b)] = sp.type
+                for k in range(a, b):
+                    taken[k] = True
     out = []
     for (a, b), typ in sorted(spans.items()):
         s, e = toks[a][1] + clitic_skip.get(a, 0), toks[b - 1][2]

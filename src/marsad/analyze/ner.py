@@ -1,7 +1,19 @@
-"""Named-entity recognizer: a CRF (python-crfsuite) over word, affix, clitic, gazetteer and context features.
+"""Named-entity recognizer: two CRFs (python-crfsuite) over word, affix, clitic, cluster, gazetteer,
+lexicon and document features.
+
+Stage 1 tags each sentence from local evidence: the word and its clitic-stripped
+base, prefixes and suffixes, word clusters learned from SaudiNewsNet, the shipped
+gazetteers and role words, the words around it, and how often the word was part
+of a name of each type in the training text (the *lexicon*).  Stage 2 re-tags with
+stage 1's tags and the document's view of each word: what stage 1 called the same
+word elsewhere in the document (a name tagged after "الرئيس" in one sentence is
+the same name where it stands alone in the next).  Training is jackknifed: the
+lexicon features and stage-1 tags a training sentence sees come from models that
+did not see it, so stage 2 learns how far to trust them on unseen text.
 
 Trained here on ANERcorp (first 5/6 of the tokens; ``scripts/train_ner.py``) and
-shipped as ``analyze/models/ner.crfsuite``: nothing is downloaded at run time and
+shipped in ``analyze/models/``: ``ner.crfsuite`` (stage 1), ``ner_doc.crfsuite``
+(stage 2) and ``ner_lexicon.tsv.gz``.  Nothing is downloaded at run time and
 nothing needs torch.  Tags are BIO over PERS, LOC, ORG, MISC.
 
 `evaluate` computes entity-level micro precision/recall/F1 (exact span and type)
@@ -10,6 +22,9 @@ on the last 1/6, as ``marsad eval ner PATH`` prints.
 
 from __future__ import annotations
 
+import gzip
+import random
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -18,12 +33,17 @@ from pathlib import Path
 
 import regex
 
-from marsad.arabic.lexicons import data_lines, gz_table, table, word_set
+from marsad.arabic.lexicons import gz_table, table, word_set
 from marsad.arabic.normalize import normalize
 
-MODEL_NAME = "ner.crfsuite"
+STAGE1_MODEL, STAGE2_MODEL, LEXICON = "ner.crfsuite", "ner_doc.crfsuite", "ner_lexicon.tsv.gz"
 TRAIN_FRACTION = 5 / 6
+FOLDS = 5  # jackknife folds for the lexicon features and stage-1 tags of the training text
+DOC_WINDOW = 400  # tokens either side within which another mention of a word informs its tag
+TYPES = ("PERS", "LOC", "ORG", "MISC")
 _PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+
+Lexicon = dict[str, Counter]
 
 
 @cache
@@ -52,6 +72,11 @@ def strip_clitics(word: str) -> str:
     return word
 
 
+def word_key(token: str) -> str:
+    """The key the lexicon and the document features use: normalized, proclitics stripped."""
+    return strip_clitics(normalize(token))
+
+
 @cache
 def word_clusters() -> dict[str, tuple[str, ...]]:
     """normalized word -> its cluster ids at three granularities (scripts/build_word_clusters.py)."""
@@ -75,17 +100,20 @@ def _token_feats(w: str) -> tuple[str, ...]:
     """The token's own features as feature strings (cached: the vocabulary repeats)."""
     n = normalize(w)
     base = strip_clitics(n)
-    gz = gazetteers()
-    f = [f"w={n}", f"b={base}", f"p2={n[:2]}", f"p3={n[:3]}", f"s2={n[-2:]}", f"s3={n[-3:]}", f"bs2={base[-2:]}",
-         f"shape={_shape(n)}", f"len={min(len(n), 8)}"]
+    f = [f"w={n}", f"b={base}", f"shape={_shape(n)}", f"len={min(len(n), 8)}"]
+    for k in (1, 2, 3, 4):
+        if len(n) > k:
+            f += [f"p{k}={n[:k]}", f"s{k}={n[-k:]}"]
+        if len(base) > k and base != n:
+            f += [f"bp{k}={base[:k]}", f"bs{k}={base[-k:]}"]
     if n.startswith("ال"):
         f.append("al")
-    clusters = word_clusters().get(n) or word_clusters().get(base)
-    if clusters:
-        f += [f"c{i}={c}" for i, c in enumerate(clusters)]
-    else:
-        f.append("c=none")
-    for t, (_, words) in gz.items():
+    clusters = word_clusters()
+    own = clusters.get(n)
+    f += [f"c{i}={c}" for i, c in enumerate(own)] if own else ["c=none"]
+    if base != n and (of_base := clusters.get(base)):
+        f += [f"bc{i}={c}" for i, c in enumerate(of_base)]
+    for t, (_, words) in gazetteers().items():
         if n in words or base in words:
             f.append("gz_" + t)
     if n in role_words() or base in role_words():
@@ -93,18 +121,32 @@ def _token_feats(w: str) -> tuple[str, ...]:
     return tuple(f)
 
 
-_CONTEXT_KEYS = ("w=", "b=", "c1=", "gz_", "role")
+_NEAR_KEYS = ("w=", "b=", "c0=", "c1=", "c2=", "bc1=", "gz_", "role", "s1=", "s2=", "p1=", "p2=", "al", "shape=")
+_FAR_KEYS = ("w=", "b=", "c1=", "bc1=", "gz_", "role")
 
 
 @lru_cache(maxsize=600_000)
 def _context_feats(w: str, offset: int) -> tuple[str, ...]:
-    own = _token_feats(w)
-    keep = [x for x in own if x.startswith(_CONTEXT_KEYS) or (abs(offset) == 1 and x.startswith(("s2=", "c0=")))]
-    return tuple(f"{offset}:{x}" for x in keep)
+    keys = _NEAR_KEYS if abs(offset) == 1 else _FAR_KEYS
+    return tuple(f"{offset}:{x}" for x in _token_feats(w) if x.startswith(keys))
 
 
-def sentence_features(tokens: list[str]) -> list[list[str]]:
-    """Feature strings of each token of a sentence: its own, its neighbours', and gazetteer phrases."""
+def _lexicon_feats(key: str, lexicon: Lexicon) -> list[str]:
+    counts = lexicon.get(key)
+    if not counts or len(key) < 2:
+        return ["lex_unseen"]
+    total = sum(counts.values())
+    out = []
+    for t in TYPES:
+        if counts[t]:
+            share = counts[t] / total
+            out.append(f"lex_{t}={'h' if share >= 0.6 else 'm' if share >= 0.25 else 'l'}")
+    return out or ["lex_O"]
+
+
+def sentence_features(tokens: list[str], lexicon: Lexicon | None = None) -> list[list[str]]:
+    """Stage-1 features of each token of a sentence: its own, its neighbours', gazetteer phrases, lexicon."""
+    lexicon = shipped_lexicon() if lexicon is None else lexicon
     own = [_token_feats(t) for t in tokens]
     n = len(tokens)
     out = []
@@ -115,12 +157,11 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
         f = list(own[i])
         for off in (-2, -1, 1, 2):
             j = i + off
-            if 0 <= j < n:
-                f.extend(_context_feats(tokens[j], off))
-            else:
-                f.append(f"{off}:pad")
+            f.extend(_context_feats(tokens[j], off) if 0 <= j < n else (f"{off}:pad",))
         if i > 0:
             f.append(f"bi={keys[i - 1]}|{keys[i]}")
+        if i + 1 < n:
+            f.append(f"bi+={keys[i]}|{keys[i + 1]}")
         if any(x.startswith("gz_") for x in own[i]):
             for span in (2, 3):
                 for start in range(i - span + 1, i + 1):
@@ -130,12 +171,46 @@ def sentence_features(tokens: list[str]) -> list[list[str]]:
                     for t, (names, _) in gz.items():
                         if phrase in names or phrase_b in names:
                             f.append(f"gzp_{t}")
+        f.extend(_lexicon_feats(bases[i], lexicon))
         out.append(f)
     return out
 
 
-def _to_crfsuite(feats: list[list[str]]) -> list[list[str]]:
-    return feats
+def document_features(sentences: list[list[str]], stage1: list[list[str]],
+                      feats: list[list[list[str]]]) -> list[list[list[str]]]:
+    """Stage-2 features: stage-1 features plus stage 1's tags and what it called the same word nearby."""
+    flat = [(si, ti, word_key(tok)) for si, toks in enumerate(sentences) for ti, tok in enumerate(toks)]
+    positions: dict[str, list[int]] = {}
+    for g, (_, _, key) in enumerate(flat):
+        positions.setdefault(key, []).append(g)
+    out = [[list(f) for f in sent] for sent in feats]
+    for g, (si, ti, key) in enumerate(flat):
+        tags = stage1[si]
+        own = tags[ti]
+        f = out[si][ti]
+        f.append("s1=" + own)
+        if ti > 0:
+            f.append("s1-1=" + tags[ti - 1])
+        if ti + 1 < len(tags):
+            f.append("s1+1=" + tags[ti + 1])
+        if len(key) < 2 or key.isdigit():
+            continue
+        seen: Counter = Counter()
+        total = 0
+        for other in positions[key]:
+            if other != g and abs(other - g) <= DOC_WINDOW:
+                total += 1
+                tag = stage1[flat[other][0]][flat[other][1]]
+                seen[tag[2:] if tag != "O" else "O"] += 1
+        if not total:
+            continue
+        named = {t: c for t, c in seen.items() if t != "O"}
+        if not named:
+            f.append("doc_none")
+            continue
+        best = max(named, key=lambda t: (named[t], t))
+        f += [f"doc={best}", f"doc_share={best}:{'h' if 2 * named[best] >= total else 'l'}", f"doc={best}|s1={own}"]
+    return out
 
 
 # -- corpus ----------------------------------------------------------------
@@ -172,41 +247,150 @@ def split(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[tup
     return pairs[:cut], pairs[cut:]
 
 
-def train(pairs: list[tuple[str, str]], model_path: str | Path, *, c1: float = 0.05, c2: float = 0.05,
-          max_iterations: int = 150) -> None:
+def build_lexicon(sentences_: Iterable[list[tuple[str, str]]]) -> Lexicon:
+    """word key -> how often it was tagged O or part of a PERS/LOC/ORG/MISC name."""
+    lexicon: Lexicon = {}
+    for sent in sentences_:
+        for tok, tag in sent:
+            lexicon.setdefault(word_key(tok), Counter())[tag[2:] if tag != "O" else "O"] += 1
+    return lexicon
+
+
+_LEXICAL = ("w=", "b=", "bi=", "bi+=", "lex_", "c0=", "c1=", "c2=", "bc0=", "bc1=", "bc2=", "c=none")
+
+
+def _as_unseen(feats: list[list[str]], tags: list[str], rng: random.Random, rate: float) -> list[list[str]]:
+    """A copy of a training sentence where some name words look unknown (no identity, lexicon or cluster)."""
+    out = []
+    for f, tag in zip(feats, tags, strict=True):
+        if tag != "O" and rng.random() < rate:
+            f = [x for x in f if not x.startswith(_LEXICAL)] + ["lex_unseen", "c=none"]
+        out.append(f)
+    return out
+
+
+def _fit(items: list[tuple[list[list[str]], list[str]]], path: str | Path, params: dict, unseen_rate: float = 0.0) -> None:
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    for sent in sentences(pairs):
-        toks = [t for t, _ in sent]
-        trainer.append(_to_crfsuite(sentence_features(toks)), [tag for _, tag in sent])
-    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
-                        "feature.possible_transitions": True})
-    trainer.train(str(model_path))
+    rng = random.Random(7)
+    for feats, tags in items:
+        trainer.append(feats, tags)
+        if unseen_rate and any(t != "O" for t in tags):
+            trainer.append(_as_unseen(feats, tags, rng, unseen_rate), tags)
+    trainer.set_params({**params, "feature.possible_transitions": True})
+    trainer.train(str(path))
+
+
+def train(pairs: list[tuple[str, str]], model_dir: str | Path, *, c1: float = 0.05, c2: float = 0.05,
+          max_iterations: int = 150, folds: int = FOLDS, unseen_rate: float = 0.0) -> None:
+    """Train both stages on ``pairs`` and write the models and the lexicon into ``model_dir``."""
+    import pycrfsuite
+
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    params = {"c1": c1, "c2": c2, "max_iterations": max_iterations}
+    sents = list(sentences(pairs))
+    toks = [[t for t, _ in s] for s in sents]
+    gold = [[g for _, g in s] for s in sents]
+    n = len(sents)
+    cuts = [(n * k // folds, n * (k + 1) // folds) for k in range(folds)]
+    # lexicon features of a training sentence come from the other folds
+    feats: list[list[list[str]]] = [[] for _ in range(n)]
+    for lo, hi in cuts:
+        lexicon = build_lexicon(sents[i] for i in range(n) if not lo <= i < hi)
+        for i in range(lo, hi):
+            feats[i] = sentence_features(toks[i], lexicon)
+    # stage-1 tags of the training text, each from a model that did not see it
+    stage1: list[list[str]] = [[] for _ in range(n)]
+    for k, (lo, hi) in enumerate(cuts):
+        path = model_dir / f".fold{k}.crfsuite"
+        _fit([(feats[i], gold[i]) for i in range(n) if not lo <= i < hi], path, params, unseen_rate)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(path))
+        for i in range(lo, hi):
+            stage1[i] = tagger.tag(feats[i])
+        tagger.close()
+        path.unlink()
+    _fit(list(zip(feats, gold, strict=True)), model_dir / STAGE1_MODEL, params, unseen_rate)
+    doc = document_features(toks, stage1, feats)
+    _fit(list(zip(doc, gold, strict=True)), model_dir / STAGE2_MODEL, params)
+    with gzip.open(model_dir / LEXICON, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("#key\t" + "\t".join(("O",) + TYPES) + "\n")
+        for key, counts in sorted(build_lexicon(sents).items()):
+            fh.write(key + "\t" + "\t".join(str(counts[t]) for t in ("O",) + TYPES) + "\n")
 
 
 # -- tagging ---------------------------------------------------------------
 
-@cache
-def _tagger():
-    import pycrfsuite
+def _model_path(name: str):
+    return resources.files("marsad.analyze").joinpath("models", name)
 
-    tagger = pycrfsuite.Tagger()
-    ref = resources.files("marsad.analyze").joinpath("models", MODEL_NAME)
+
+def read_lexicon(path: str | Path) -> Lexicon:
+    cols = ("O",) + TYPES
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = (line.rstrip("\n").split("\t") for line in fh if not line.startswith("#"))
+        return {r[0]: Counter({t: int(v) for t, v in zip(cols, r[1:], strict=True) if v != "0"}) for r in rows}
+
+
+@cache
+def shipped_lexicon() -> Lexicon:
+    ref = _model_path(LEXICON)
+    if not ref.is_file():
+        return {}
     with resources.as_file(ref) as path:
-        tagger.open(str(path))
-    return tagger
+        return read_lexicon(path)
+
+
+@dataclass
+class Recognizer:
+    """The two stages, opened from ``model_dir`` (default: the shipped models)."""
+
+    stage1: object
+    stage2: object
+    lexicon: Lexicon
+
+    @classmethod
+    def open(cls, model_dir: str | Path | None = None) -> Recognizer:
+        import pycrfsuite
+
+        taggers = []
+        for name in (STAGE1_MODEL, STAGE2_MODEL):
+            tagger = pycrfsuite.Tagger()
+            if model_dir is None:
+                with resources.as_file(_model_path(name)) as path:
+                    tagger.open(str(path))
+            else:
+                tagger.open(str(Path(model_dir) / name))
+            taggers.append(tagger)
+        lexicon = shipped_lexicon() if model_dir is None else read_lexicon(Path(model_dir) / LEXICON)
+        return cls(taggers[0], taggers[1], lexicon)
+
+    def tag_document(self, sentences_: list[list[str]]) -> list[list[str]]:
+        """BIO tags for each sentence of one document (stage 2 reads the whole document)."""
+        feats = [sentence_features(toks, self.lexicon) if toks else [] for toks in sentences_]
+        stage1 = [self.stage1.tag(f) if f else [] for f in feats]  # type: ignore[attr-defined]
+        doc = document_features(sentences_, stage1, feats)
+        return [self.stage2.tag(f) if f else [] for f in doc]  # type: ignore[attr-defined]
+
+
+@cache
+def _shipped() -> Recognizer:
+    return Recognizer.open()
 
 
 def model_available() -> bool:
-    return resources.files("marsad.analyze").joinpath("models", MODEL_NAME).is_file()
+    return all(_model_path(name).is_file() for name in (STAGE1_MODEL, STAGE2_MODEL, LEXICON))
 
 
-def tag(tokens: list[str], tagger=None) -> list[str]:
-    if not tokens:
-        return []
-    t = tagger or _tagger()
-    return t.tag(_to_crfsuite(sentence_features(tokens)))
+def tag_document(sentences_: list[list[str]], recognizer: Recognizer | None = None) -> list[list[str]]:
+    return (recognizer or _shipped()).tag_document(sentences_)
+
+
+def tag(tokens: list[str], recognizer: Recognizer | None = None) -> list[str]:
+    """BIO tags of one sentence taken as a document of its own."""
+    return tag_document([tokens], recognizer)[0] if tokens else []
 
 
 @dataclass(frozen=True)
@@ -230,17 +414,20 @@ def spans(tags: Iterable[str]) -> list[Span]:
     return out
 
 
-def evaluate(pairs: list[tuple[str, str]], tagger=None) -> dict[str, dict[str, float]]:
-    """Entity-level micro P/R/F1 (exact span and type), per type and overall."""
+def evaluate(pairs: list[tuple[str, str]], recognizer: Recognizer | None = None) -> dict[str, dict[str, float]]:
+    """Entity-level micro P/R/F1 (exact span and type), per type and overall.
+
+    The test text is one running stream (ANERcorp marks no document boundaries), so
+    it is tagged as one document: stage 2 looks `DOC_WINDOW` tokens either side.
+    """
+    sents = list(sentences(pairs))
+    tagged = tag_document([[t for t, _ in s] for s in sents], recognizer)
     gold_all: set[tuple[int, int, str]] = set()
     pred_all: set[tuple[int, int, str]] = set()
     offset = 0
-    for sent in sentences(pairs):
-        toks = [t for t, _ in sent]
-        gold = spans([g for _, g in sent])
-        pred = spans(tag(toks, tagger))
-        gold_all |= {(offset + s.start, offset + s.end, s.type) for s in gold}
-        pred_all |= {(offset + s.start, offset + s.end, s.type) for s in pred}
+    for sent, pred in zip(sents, tagged, strict=True):
+        gold_all |= {(offset + s.start, offset + s.end, s.type) for s in spans(g for _, g in sent)}
+        pred_all |= {(offset + s.start, offset + s.end, s.type) for s in spans(pred)}
         offset += len(sent)
     report: dict[str, dict[str, float]] = {}
     types = sorted({t for *_, t in gold_all | pred_all})
@@ -253,7 +440,3 @@ def evaluate(pairs: list[tuple[str, str]], tagger=None) -> dict[str, dict[str, f
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         report[typ] = {"precision": prec, "recall": rec, "f1": f1, "support": float(len(g))}
     return report
-
-
-def known_names() -> list[str]:
-    return data_lines("gazetteer_people.tsv")

@@ -91,14 +91,7 @@ class OnlineClusterer:
 
     def candidates(self, vector: dict[str, float]) -> list[str]:
         top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
-        if not top:
-            return []
-        scores: dict[str, float] = {}
-        for term, w in top:
-            for sid, sw in self.conn.execute(
-                    "SELECT story_id, weight FROM story_terms WHERE term=? ORDER BY weight DESC LIMIT ?", (term, POSTINGS)):
-                scores[sid] = scores.get(sid, 0.0) + w * sw
-        return [s for s, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]]
+        return _ranked_lookup(self.conn, "story_terms", "story_id", top)
 
     def score(self, feats: dict, state: StoryState, shared_with: set[str] | None = None) -> float:
         text = cosine(feats["vector"], normalize_vector(state.vector))
@@ -123,8 +116,7 @@ class OnlineClusterer:
             state = StoryState(best_id, None, {}, 0, Counter(), Counter(), Counter())
             best_score = 1.0
         self._absorb(state, feats)
-        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
-                          (article_id, best_id, feats.get("duplicate_of"), round(best_score, 4)))
+        self._record(article_id, best_id, feats.get("duplicate_of"), round(best_score, 4))
         self._save(state)
         return best_id, best_score
 
@@ -132,9 +124,13 @@ class OnlineClusterer:
         """Put an article into a known story (a duplicate joins its original's story)."""
         state = self._load(story_id)
         self._absorb(state, feats)
-        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
-                          (article_id, story_id, feats.get("duplicate_of"), 1.0))
+        self._record(article_id, story_id, feats.get("duplicate_of"), 1.0)
         self._save(state)
+
+    def _record(self, article_id: str, story_id: str, duplicate_of: str | None, score: float) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
+                          (article_id, story_id, duplicate_of, score))
+        self.conn.execute("DELETE FROM pending WHERE stage = 'cluster' AND id = ?", (article_id,))
 
     def _absorb(self, state: StoryState, feats: dict) -> None:
         for t, w in feats["vector"].items():
@@ -176,13 +172,8 @@ class OnlineClusterer:
             return state.storyline_id
         vec = normalize_vector(state.vector)
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
-        scores: dict[str, float] = {}
-        for term, w in top:
-            for lid, lw in self.conn.execute(
-                    "SELECT storyline_id, weight FROM storyline_terms WHERE term=? ORDER BY weight DESC LIMIT ?", (term, POSTINGS)):
-                scores[lid] = scores.get(lid, 0.0) + w * lw
         best, best_score, best_line = None, 0.0, None
-        for lid in sorted(scores, key=lambda k: (-scores[k], k))[:MAX_CANDIDATES]:
+        for lid in _ranked_lookup(self.conn, "storyline_terms", "storyline_id", top):
             line = json.loads(self.conn.execute("SELECT data FROM storyline_state WHERE storyline_id=?", (lid,)).fetchone()[0])
             text = cosine(vec, normalize_vector(line["vector"]))
             ents = entity_overlap(state.top_entities(), [e for e, _ in Counter(line["entities"]).most_common(40)])
@@ -209,3 +200,18 @@ class OnlineClusterer:
         self.conn.execute("DELETE FROM storyline_terms WHERE storyline_id=?", (line_id,))
         top = sorted(normalize_vector(vector).items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
         self.conn.executemany("INSERT INTO storyline_terms VALUES (?,?,?)", [(t, line_id, w) for t, w in top])
+
+
+def _ranked_lookup(conn: sqlite3.Connection, table: str, key: str, query: list[tuple[str, float]]) -> list[str]:
+    """The `MAX_CANDIDATES` ids with the largest sum of query weight x indexed weight over the query terms.
+
+    Each term reads at most `POSTINGS` of its strongest postings, and the sums are
+    made inside SQLite in one statement, so a lookup costs the same on any store size.
+    """
+    if not query:
+        return []
+    one = f"SELECT * FROM (SELECT {key} AS id, weight * ? AS w FROM {table} WHERE term = ? ORDER BY weight DESC LIMIT {POSTINGS})"
+    sql = (f"SELECT id, sum(w) AS s FROM ({' UNION ALL '.join([one] * len(query))}) "
+           f"GROUP BY id ORDER BY s DESC, id LIMIT {MAX_CANDIDATES}")
+    params = [x for term, weight in query for x in (weight, term)]
+    return [r[0] for r in conn.execute(sql, params)]

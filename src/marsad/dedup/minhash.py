@@ -111,8 +111,8 @@ class BandIndex:
 
     def candidates(self, level: str, sig: np.ndarray) -> set[str]:
         bands, rows = (DOC_BANDS, DOC_ROWS) if level == "doc" else (PARA_BANDS, PARA_ROWS)
-        out: set[str] = set()
-        for b, k in enumerate(_band_keys(sig, bands, rows)):
-            out.update(r[0] for r in self.conn.execute(
-                "SELECT item FROM minhash_bands WHERE level=? AND band=? AND key=? LIMIT ?", (level, b, k, MAX_BUCKET)))
-        return out
+        # all bands in one statement (one round trip instead of one per band), each bucket capped
+        one = f"SELECT * FROM (SELECT item FROM minhash_bands WHERE level=? AND band=? AND key=? LIMIT {MAX_BUCKET})"
+        keys = _band_keys(sig, bands, rows)
+        params = [x for b, k in enumerate(keys) for x in (level, b, k)]
+        return {r[0] for r in self.conn.execute(" UNION ALL ".join([one] * len(keys)), params)}

@@ -101,7 +101,24 @@ MIGRATIONS: list[str] = [
     CREATE INDEX storyline_terms_ranked ON storyline_terms(term, weight DESC);
     ALTER TABLE stories ADD COLUMN view TEXT;
     """,
+    # 4: work queues, so that finding what a stage still has to do costs nothing on a big store
+    # (the anti-joins they replace read every article); filled once from those anti-joins
+    """
+    CREATE TABLE pending (stage TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (stage, id))
+        WITHOUT ROWID;
+    CREATE INDEX pending_order ON pending(stage, seq);
+    INSERT INTO pending SELECT 'extract', p.id, p.seq FROM pages p LEFT JOIN articles a ON a.id = p.id WHERE a.id IS NULL;
+    INSERT INTO pending SELECT 'analyse', a.id, a.seq FROM articles a LEFT JOIN analyses n ON n.article_id = a.id
+        WHERE n.article_id IS NULL;
+    INSERT INTO pending SELECT 'cluster', a.id, a.seq FROM articles a LEFT JOIN assignments s ON s.article_id = a.id
+        WHERE s.article_id IS NULL;
+    CREATE INDEX story_state_dirty ON story_state(story_id) WHERE dirty = 1;
+    """,
 ]
+
+
+CACHE_KIB = 128 * 1024  # page cache per connection (SQLite's default is 2 MiB)
+MMAP_BYTES = 1 << 30  # read the file through a memory map, up to 1 GiB of it
 
 
 def _now() -> str:
@@ -119,6 +136,9 @@ class Store:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # lookups in the term, band and posting indexes dominate clustering: keep their pages at hand
+            self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -188,6 +208,8 @@ class Store:
                     " VALUES (?,?,?,?,?,?,?,?)",
                     (p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding, _now()),
                 )
+                if cur.rowcount:
+                    c.execute("INSERT OR IGNORE INTO pending VALUES ('extract', ?, ?)", (p.id, cur.lastrowid))
                 new += cur.rowcount
         return new
 
@@ -202,8 +224,8 @@ class Store:
         return self.conn.execute("SELECT 1 FROM pages WHERE id=?", (page_id,)).fetchone() is not None
 
     def pending_pages(self, limit: int | None = None) -> list[Page]:
-        sql = ("SELECT p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding FROM pages p "
-               "LEFT JOIN articles a ON a.id = p.id WHERE a.id IS NULL ORDER BY p.seq")
+        sql = ("SELECT p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding FROM pending q "
+               "JOIN pages p ON p.id = q.id WHERE q.stage = 'extract' ORDER BY q.seq")
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [Page(*row) for row in self.conn.execute(sql)]
@@ -225,6 +247,9 @@ class Store:
         c.execute("INSERT OR REPLACE INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
                   (seq, normalize(article.title or ""), normalize(article.text)))
         c.execute("INSERT OR REPLACE INTO features VALUES (?,?)", (article.id, json.dumps(features, ensure_ascii=False)))
+        c.execute("DELETE FROM pending WHERE stage = 'extract' AND id = ?", (article.id,))
+        c.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?, ?)",
+                      [("analyse", article.id, seq), ("cluster", article.id, seq)])
 
     def bump_term_df(self, term_sets: Iterable[Iterable[str]]) -> None:
         counts: dict[str, int] = {}
@@ -268,21 +293,24 @@ class Store:
         return json.loads(row[0]) if row else {}
 
     def unassigned_articles(self) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT a.id FROM articles a LEFT JOIN assignments s ON s.article_id=a.id WHERE s.article_id IS NULL"
-        )
-        return [r[0] for r in rows]
+        """Articles not yet put into a story, in arrival order."""
+        return self._pending("cluster")
+
+    def _pending(self, stage: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM pending WHERE stage = ? ORDER BY seq", (stage,))]
+
+    def dirty_stories(self) -> set[str]:
+        """Stories whose later stages (storyline, dates, report) a run has not finished."""
+        return {r[0] for r in self.conn.execute("SELECT story_id FROM story_state WHERE dirty = 1")}
 
     # -- analyses -----------------------------------------------------------
     def unanalysed_articles(self) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id=a.id WHERE n.article_id IS NULL ORDER BY a.seq"
-        )
-        return [r[0] for r in rows]
+        return self._pending("analyse")
 
     def put_analysis(self, analysis: Analysis) -> None:
         self.conn.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)",
                           (analysis.article_id, json.dumps(to_dict(analysis), ensure_ascii=False)))
+        self.conn.execute("DELETE FROM pending WHERE stage = 'analyse' AND id = ?", (analysis.article_id,))
 
     def analysis(self, article_id: str) -> Analysis:
         row = self.conn.execute("SELECT data FROM analyses WHERE article_id=?", (article_id,)).fetchone()
