@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from importlib import resources
 from itertools import islice
 
 from marsad.analyze.core import analyze as analyze_article
@@ -45,7 +46,7 @@ from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
 from marsad.model import Analysis, Article, Page
 from marsad.report.story import build_story, build_storyline
-from marsad.sources.files import discover, read_path
+from marsad.sources.files import discover, page_id, read_path
 from marsad.store.db import Store
 
 Progress = Callable[[str, int, int], None]
@@ -202,6 +203,7 @@ class Pipeline:
         idf_fn = self._idf()
         touched: set[str] = set()
         total = len(order)
+        self.progress("cluster", 0, total)
         # a commit rewrites the band and posting index pages the batch touched, and on a big store
         # those are spread over the whole file: commit less often as the store grows
         step = min(MAX_CLUSTER_BATCH, max(BATCH, self.store.count("articles") // 30))
@@ -312,6 +314,20 @@ class Pipeline:
             stories = self.store.story_views(lid)
             with self.store.batch():
                 self.store.put_storyline(build_storyline(lid, stories))
+
+    # -- a long-running process ------------------------------------------------
+    def warm_up(self) -> None:
+        """Load every model and table the stages read, by running them on a page shipped for it.
+
+        The stages load what they need on first use; a process that will add pages
+        one at a time (a feed watcher, a server) calls this once at start so that
+        the first page does not pay for the loading.  Nothing is written to the store.
+        """
+        text = resources.files("marsad.data").joinpath("warmup.txt").read_text(encoding="utf-8")
+        page = Page(page_id(text), "<warm-up>", "text", text)
+        article, _ = _extract_with_terms(self.stages.extract, page)
+        self.features(article, self.stages.analyze(article))
+        signatures(article.paragraphs)
 
     # -- all together -----------------------------------------------------------
     def process(self) -> RunReport:

@@ -92,3 +92,13 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     assert store.unanalysed_articles() == [] and store.pending_pages() == []
     assert store.search("قره باغ")
     assert all(v.title for line in store.storylines() for v in store.story_views(line.id))
+
+
+def test_warm_up_loads_the_models_and_writes_nothing(tmp_path):
+    from marsad.analyze import ner
+
+    store = Store(tmp_path / "m.db")
+    ner._shipped.cache_clear()
+    Pipeline(store).warm_up()
+    assert ner._shipped.cache_info().currsize == 1
+    assert all(store.count(t) == 0 for t in ("pages", "articles", "analyses", "assignments", "pending"))

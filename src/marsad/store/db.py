@@ -118,7 +118,6 @@ MIGRATIONS: list[str] = [
 
 
 CACHE_KIB = 128 * 1024  # page cache per connection (SQLite's default is 2 MiB)
-MMAP_BYTES = 1 << 30  # read the file through a memory map, up to 1 GiB of it
 
 
 def _now() -> str:
@@ -136,9 +135,8 @@ class Store:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            # lookups in the term, band and posting indexes dominate clustering: keep their pages at hand
+            # lookups in the term, band and posting indexes dominate clustering: keep more of their pages in memory
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            self.conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
