@@ -231,7 +231,8 @@ def _add_page(store, folder: Path, text: str) -> dict:
     line = store.conn.execute("SELECT storyline_id FROM story_state WHERE story_id = ?", (story,)).fetchone()[0]
     update = sum(v for k, v in run.seconds.items() if k != "reports")
     return {"update_ms": round(update * 1000, 1), "story_report_ms": round(run.seconds["reports"] * 1000, 1),
-            "total_ms": round(total * 1000, 1), "story_articles": len(store.story_members(story)),
+            "total_ms": round(total * 1000, 1), "stages_ms": {k: round(v * 1000, 1) for k, v in run.seconds.items()},
+            "story_articles": len(store.story_members(story)),
             "storyline_stories": store.conn.execute("SELECT count(*) FROM story_state WHERE storyline_id = ?",
                                                     (line,)).fetchone()[0]}
 

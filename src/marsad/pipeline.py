@@ -52,6 +52,7 @@ from marsad.store.db import Store
 Progress = Callable[[str, int, int], None]
 BATCH = 100
 MAX_CLUSTER_BATCH = 1000
+PARA_VERIFY = 12  # candidate paragraphs checked exactly per paragraph
 PARALLEL_MIN = 300  # below this many pending records a process pool costs more than it saves
 
 
@@ -246,7 +247,9 @@ class Pipeline:
         shared_stories: set[str] = set()
         texts: dict[str, tuple[str, ...]] = {aid: self.store.article(aid).paragraphs}
         for pi, psig in sigs.paragraphs:
-            for item in sorted(bands.candidates("para", psig)):
+            # verify the paragraphs sharing the most bands: a wire paragraph copied on hundreds of
+            # pages would otherwise cost hundreds of exact checks
+            for item in sorted(bands.ranked_candidates("para", psig, PARA_VERIFY)):
                 other_id, _, other_pi = item.rpartition(":")
                 if other_id == aid:
                     continue

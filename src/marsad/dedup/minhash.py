@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,9 +111,14 @@ class BandIndex:
         )
 
     def candidates(self, level: str, sig: np.ndarray) -> set[str]:
+        return set(self.ranked_candidates(level, sig))
+
+    def ranked_candidates(self, level: str, sig: np.ndarray, limit: int | None = None) -> list[str]:
+        """Items sharing a band with ``sig``, most shared bands first (the likeliest near-duplicates)."""
         bands, rows = (DOC_BANDS, DOC_ROWS) if level == "doc" else (PARA_BANDS, PARA_ROWS)
         # all bands in one statement (one round trip instead of one per band), each bucket capped
         one = f"SELECT * FROM (SELECT item FROM minhash_bands WHERE level=? AND band=? AND key=? LIMIT {MAX_BUCKET})"
         keys = _band_keys(sig, bands, rows)
         params = [x for b, k in enumerate(keys) for x in (level, b, k)]
-        return {r[0] for r in self.conn.execute(" UNION ALL ".join([one] * len(keys)), params)}
+        hits = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join([one] * len(keys)), params))
+        return [item for item, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
