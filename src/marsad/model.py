@@ -8,6 +8,7 @@ dicts.  `to_dict` turns any of them into the JSON shapes of the public
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -202,10 +203,15 @@ class SharedParagraph:
     similarity: float
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_dict(obj: Any) -> Any:
     """Recursively turn records into JSON-ready dicts and lists."""
+    if isinstance(obj, _SCALARS):
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {name: to_dict(getattr(obj, name)) for name in _field_names(type(obj))}
     if isinstance(obj, tuple | list):
         return [to_dict(x) for x in obj]
     if isinstance(obj, dict):
@@ -216,11 +222,16 @@ def to_dict(obj: Any) -> Any:
 def from_dict(cls: type, data: dict[str, Any]) -> Any:
     """Rebuild a record (and its nested records) from `to_dict` output."""
     kwargs = {}
-    hints = {f.name: f for f in dataclasses.fields(cls)}
-    for name, f in hints.items():
+    for name, nested, is_tuple in _plan(cls):
         if name not in data:
             continue
-        kwargs[name] = _revive(f.type, data[name])
+        value = data[name]
+        if value is not None:
+            if nested is not None:
+                value = tuple(from_dict(nested, v) for v in value)
+            elif is_tuple:
+                value = tuple(value)
+        kwargs[name] = value
     return cls(**kwargs)
 
 
@@ -239,13 +250,17 @@ _NESTED = {
 }
 
 
-def _revive(type_name: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    t = str(type_name)
-    if t in _NESTED:
-        cls = globals()[_NESTED[t]]
-        return tuple(from_dict(cls, v) for v in value)
-    if t.startswith("tuple"):
-        return tuple(value)
-    return value
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, type | None, bool], ...]:
+    """Per field of a record: its name, the record type its items are (if any), and whether it is a tuple."""
+    plan = []
+    for f in dataclasses.fields(cls):
+        t = str(f.type)
+        nested = globals()[_NESTED[t]] if t in _NESTED else None
+        plan.append((f.name, nested, t.startswith("tuple")))
+    return tuple(plan)

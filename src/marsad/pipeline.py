@@ -47,7 +47,7 @@ from marsad.extract.core import extract as extract_page
 from marsad.model import Analysis, Article, Page
 from marsad.report.story import build_story, build_storyline
 from marsad.sources.files import discover, page_id, read_path
-from marsad.store.db import Store
+from marsad.store.db import WAL_SOFT_LIMIT, Store
 
 Progress = Callable[[str, int, int], None]
 BATCH = 100
@@ -222,7 +222,8 @@ class Pipeline:
                     else:
                         story_id, _ = clusterer.assign(aid, feats, shared_stories)
                     conn.execute("INSERT OR REPLACE INTO features VALUES (?,?)",
-                                 (aid, json.dumps({**feats, "minhash": sigs.to_json()}, ensure_ascii=False)))
+                                 (aid, json.dumps({**feats, "minhash": {"doc": sigs.to_json()["doc"]}},
+                                                  ensure_ascii=False)))
                     touched.add(story_id)
             self.progress("cluster", min(k + step, total), total)
         return touched
@@ -350,6 +351,9 @@ class Pipeline:
         clock.mark("dates")
         self.build_reports(touched)
         clock.mark("reports")
+        # after the stories are readable: an update does not wait for the log to be copied into the file
+        self.store.checkpoint(WAL_SOFT_LIMIT)
+        clock.mark("checkpoint")
         report.stories_touched = len(touched)
         return report
 

@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from marsad.dedup.minhash import BandIndex, band_digests, signatures
 from marsad.errors import StoreError
 from marsad.pipeline import Pipeline
 from marsad.store.db import MIGRATIONS, Store
@@ -74,8 +75,19 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     store = Store(db)
     Pipeline(store).run([str(seeds_dir)])
     n_articles = store.count("articles")
+    # schema 4 kept the bands in a text-keyed table: write them that way
+    old_bands = []
+    for art in store.articles():
+        sigs = signatures(art.paragraphs)
+        old_bands += [("doc", b, d, art.id) for b, d in enumerate(band_digests(sigs.doc, "doc"))]
+        old_bands += [("para", b, d, f"{art.id}:{pi}") for pi, sig in sigs.paragraphs
+                      for b, d in enumerate(band_digests(sig, "para"))]
+    n_bands = store.count("lsh_bands")
     store.close()
     conn = sqlite3.connect(db)  # take the file back to schema 1's search table
+    conn.executescript("DROP TABLE lsh_bands; CREATE TABLE minhash_bands (level TEXT NOT NULL, band INTEGER NOT NULL,"
+                       " key TEXT NOT NULL, item TEXT NOT NULL);")
+    conn.executemany("INSERT INTO minhash_bands VALUES (?,?,?,?)", old_bands)
     some_article = conn.execute("SELECT id FROM articles ORDER BY seq LIMIT 1").fetchone()[0]
     conn.execute("DELETE FROM assignments WHERE article_id=?", (some_article,))
     conn.commit()
@@ -92,6 +104,12 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     assert store.unanalysed_articles() == [] and store.pending_pages() == []
     assert store.search("قره باغ")
     assert all(v.title for line in store.storylines() for v in store.story_views(line.id))
+    # the bands moved over and still find every article's copy of itself
+    assert store.count("lsh_bands") == n_bands == len(old_bands)
+    assert not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'minhash_bands'").fetchone()
+    bands = BandIndex(store.conn)
+    for art in store.articles():
+        assert bands.ranked_candidates("doc", signatures(art.paragraphs).doc, 1) == [art.id]
 
 
 def test_warm_up_loads_the_models_and_writes_nothing(tmp_path):
@@ -102,3 +120,23 @@ def test_warm_up_loads_the_models_and_writes_nothing(tmp_path):
     Pipeline(store).warm_up()
     assert ner._shipped.cache_info().currsize == 1
     assert all(store.count(t) == 0 for t in ("pages", "articles", "analyses", "assignments", "pending"))
+
+
+def test_checkpoint_moves_the_log_into_the_file_between_updates(tmp_path, seeds_dir):
+    """Commits leave the log alone; `checkpoint` copies it into the database file on its own."""
+    import shutil
+
+    def pages_in_file_alone(name: str) -> int:
+        copy = tmp_path / name  # the database file without its log
+        shutil.copy(tmp_path / "m.db", copy)
+        alone = Store(copy)
+        n = alone.count("pages")
+        alone.close()
+        return n
+
+    store = Store(tmp_path / "m.db")
+    Pipeline(store).ingest([str(seeds_dir)])
+    assert store._wal_bytes() > 0 and pages_in_file_alone("a.db") == 0
+    assert not store.checkpoint(min_bytes=1 << 40)
+    assert store.checkpoint()
+    assert pages_in_file_alone("b.db") == store.count("pages") == 5

@@ -123,10 +123,11 @@ def align(cands: list[Candidate], shared: set[tuple[str, int, str, int]] | None 
     for c in cands:
         best, best_score = None, 0.0
         for g in groups:
-            if c.article_id in {m.article_id for m in g.members}:
-                continue
             inter = len(c.terms & g.terms)
             overlap = inter / max(1, min(len(c.terms), len(g.terms)))
+            # cheap tests first: most groups share too little to be chosen whatever the rest says
+            if overlap <= best_score or overlap < ALIGN_OVERLAP / 2 or c.article_id in g.article_ids:
+                continue
             wire = any((m.article_id, m.paragraph, c.article_id, c.paragraph) in shared
                        or (c.article_id, c.paragraph, m.article_id, m.paragraph) in shared for m in g.members)
             numbers_clash = any(m.numbers and c.numbers and not (m.numbers & c.numbers) for m in g.members)
@@ -173,18 +174,20 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
     scored.sort(key=lambda x: (-x[0], x[2].article_id, x[2].start))
     picked: list[tuple[float, Group, Candidate]] = []
     limit = max_sentences
+    # each candidate's redundancy (its highest cosine with a picked sentence), updated as sentences are picked
+    redundancy = [0.0] * len(scored)
     while scored and len(picked) < limit:
         best_idx, best_val = 0, -1e9
-        for i, (score, _group, rep) in enumerate(scored):
-            redundancy = max((cosine(rep.vector, p[2].vector) for p in picked), default=0.0)
-            val = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy
+        for i, (score, _group, _rep) in enumerate(scored):
+            val = MMR_LAMBDA * score - (1 - MMR_LAMBDA) * redundancy[i]
             if val > best_val:
                 best_idx, best_val = i, val
         item = scored.pop(best_idx)
-        redundancy = max((cosine(item[2].vector, p[2].vector) for p in picked), default=0.0)
-        if redundancy > 0.6 and len(picked) >= min_sentences:
+        if redundancy.pop(best_idx) > 0.6 and len(picked) >= min_sentences:
             continue
         picked.append(item)
+        redundancy = [max(r, cosine(rep.vector, item[2].vector))
+                      for r, (_s, _g, rep) in zip(redundancy, scored, strict=True)]
     main_date = Counter(c.date for c in cands if c.date).most_common(1)
     default_date = main_date[0][0] if main_date else "9999"
     picked.sort(key=lambda x: (min((m.date for m in x[1].members if m.date), default=default_date),

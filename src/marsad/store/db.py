@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.arabic.normalize import normalize
+from marsad.dedup.minhash import band_key
 from marsad.errors import NotFoundError, StoreError
 from marsad.model import Analysis, Article, Page, Story, Storyline, from_dict, to_dict
 
@@ -114,9 +115,16 @@ MIGRATIONS: list[str] = [
         WHERE s.article_id IS NULL;
     CREATE INDEX story_state_dirty ON story_state(story_id) WHERE dirty = 1;
     """,
+    # 5: LSH bands keyed by one integer in a table without rowid (a third of the size of the text-keyed
+    # table and its index); `_convert_bands` moves schema 4's bands over
+    """
+    CREATE TABLE lsh_bands (key INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (key, item)) WITHOUT ROWID;
+    """,
 ]
 
 
+WAL_HARD_LIMIT = 256 << 20  # a long batch run checkpoints when the log grows past this
+WAL_SOFT_LIMIT = 16 << 20  # a run checkpoints at its end when the log holds this much
 CACHE_KIB = 128 * 1024  # page cache per connection (SQLite's default is 2 MiB)
 
 
@@ -135,6 +143,9 @@ class Store:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            # checkpoints (copying the log into the file, with an fsync) are run by `checkpoint`, between
+            # updates, instead of inside whichever commit happens to fill SQLite's 4 MB default
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
             # lookups in the term, band and posting indexes dominate clustering: keep more of their pages in memory
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -159,6 +170,16 @@ class Store:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'minhash_bands'").fetchone():
+            self._convert_bands()
+
+    def _convert_bands(self) -> None:
+        """Move schema 4's text-keyed bands into ``lsh_bands`` (one transaction; redone if killed)."""
+        self.conn.create_function("band_key", 3, band_key, deterministic=True)
+        with self.batch() as c:
+            c.execute("INSERT OR IGNORE INTO lsh_bands(key, item) "
+                      "SELECT band_key(level, band, key) AS k, item FROM minhash_bands ORDER BY k, item")
+            c.execute("DROP TABLE minhash_bands")
 
     def _reindex(self) -> None:
         """Rebuild the search index from the stored articles."""
@@ -191,6 +212,21 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+            if self._wal_bytes() > WAL_HARD_LIMIT:
+                self.checkpoint()
+
+    def _wal_bytes(self) -> int:
+        try:
+            return Path(self.path + "-wal").stat().st_size
+        except OSError:
+            return 0
+
+    def checkpoint(self, min_bytes: int = 0) -> bool:
+        """Copy the write-ahead log into the database file if it holds at least ``min_bytes``."""
+        if self.path == ":memory:" or self.conn.in_transaction or self._wal_bytes() < max(1, min_bytes):
+            return False
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return True
 
     def close(self) -> None:
         self.conn.close()
