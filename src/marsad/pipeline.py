@@ -31,7 +31,7 @@ from marsad.analyze.entities import entity_keys
 from marsad.arabic.terms import idf as background_idf
 from marsad.arabic.terms import terms
 from marsad.cluster.features import term_vector
-from marsad.cluster.online import OnlineClusterer
+from marsad.cluster.online import OnlineClusterer, lookup_storylines
 from marsad.cluster.similarity import event_weekday
 from marsad.dedup.minhash import (
     DOC_THRESHOLD,
@@ -330,8 +330,17 @@ class Pipeline:
         text = resources.files("marsad.data").joinpath("warmup.txt").read_text(encoding="utf-8")
         page = Page(page_id(text), "<warm-up>", "text", text)
         article, _ = _extract_with_terms(self.stages.extract, page)
-        self.features(article, self.stages.analyze(article))
-        signatures(article.paragraphs)
+        feats = self.features(article, self.stages.analyze(article))
+        sigs = signatures(article.paragraphs)
+        # the lookups a new page makes, read-only: their statements are prepared and the upper
+        # pages of the indexes they read are in SQLite's cache before the first real page arrives
+        OnlineClusterer(self.store.conn).candidates(feats["vector"])
+        lookup_storylines(self.store.conn, feats["vector"])
+        bands = BandIndex(self.store.conn)
+        if sigs.doc is not None:
+            bands.ranked_candidates("doc", sigs.doc)
+        for _, psig in sigs.paragraphs:
+            bands.ranked_candidates("para", psig, PARA_VERIFY)
 
     # -- all together -----------------------------------------------------------
     def process(self) -> RunReport:

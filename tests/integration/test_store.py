@@ -94,6 +94,8 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     conn.executescript("DROP TABLE pending; DROP INDEX story_state_dirty;"
                        "DROP TABLE articles_fts; DROP INDEX stories_storyline; DROP INDEX story_terms_ranked;"
                        "DROP INDEX storyline_terms_ranked; ALTER TABLE stories DROP COLUMN view;"
+                       "CREATE INDEX story_terms_term ON story_terms(term);"
+                       "CREATE INDEX storyline_terms_term ON storyline_terms(term);"
                        "CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, body);"
                        "PRAGMA user_version = 1;")
     conn.close()
@@ -140,3 +142,21 @@ def test_checkpoint_moves_the_log_into_the_file_between_updates(tmp_path, seeds_
     assert not store.checkpoint(min_bytes=1 << 40)
     assert store.checkpoint()
     assert pages_in_file_alone("b.db") == store.count("pages") == 5
+
+
+def test_warm_up_on_a_filled_store_only_reads(tmp_path, seeds_dir):
+    """Warming up a store that holds stories runs the lookups a new page makes and changes nothing."""
+    store = Store(tmp_path / "m.db")
+    Pipeline(store).run([str(seeds_dir)])
+    before = store.conn.total_changes
+    Pipeline(store).warm_up()
+    assert store.conn.total_changes == before
+
+
+def test_posting_lookups_read_only_the_index(tmp_path):
+    """A term's strongest postings come from the covering index, not from one table row each."""
+    store = Store(tmp_path / "m.db")
+    for table, key in (("story_terms", "story_id"), ("storyline_terms", "storyline_id")):
+        plan = " ".join(r[3] for r in store.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT {key}, weight FROM {table} WHERE term = 'x' ORDER BY weight DESC LIMIT 80"))
+        assert "COVERING INDEX" in plan and "TEMP B-TREE" not in plan

@@ -171,9 +171,8 @@ class OnlineClusterer:
         if state.storyline_id:
             return state.storyline_id
         vec = normalize_vector(state.vector)
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
         best, best_score, best_line = None, 0.0, None
-        for lid in _ranked_lookup(self.conn, "storyline_terms", "storyline_id", top):
+        for lid in lookup_storylines(self.conn, vec):
             line = json.loads(self.conn.execute("SELECT data FROM storyline_state WHERE storyline_id=?", (lid,)).fetchone()[0])
             text = cosine(vec, normalize_vector(line["vector"]))
             ents = entity_overlap(state.top_entities(), [e for e, _ in Counter(line["entities"]).most_common(40)])
@@ -200,6 +199,12 @@ class OnlineClusterer:
         self.conn.execute("DELETE FROM storyline_terms WHERE storyline_id=?", (line_id,))
         top = sorted(normalize_vector(vector).items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
         self.conn.executemany("INSERT INTO storyline_terms VALUES (?,?,?)", [(t, line_id, w) for t, w in top])
+
+
+def lookup_storylines(conn: sqlite3.Connection, vector: dict[str, float]) -> list[str]:
+    """Candidate storylines for a story's (normalized) vector, best first."""
+    top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
+    return _ranked_lookup(conn, "storyline_terms", "storyline_id", top)
 
 
 def _ranked_lookup(conn: sqlite3.Connection, table: str, key: str, query: list[tuple[str, float]]) -> list[str]:

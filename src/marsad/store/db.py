@@ -120,6 +120,16 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE lsh_bands (key INTEGER NOT NULL, item TEXT NOT NULL, PRIMARY KEY (key, item)) WITHOUT ROWID;
     """,
+    # 6: posting indexes that hold the id as well, so a term's strongest postings are read from one
+    # run of index pages instead of one table row each (which, with a cold page cache, is a disk read each)
+    """
+    DROP INDEX story_terms_ranked;
+    DROP INDEX story_terms_term;
+    CREATE INDEX story_terms_ranked ON story_terms(term, weight DESC, story_id);
+    DROP INDEX storyline_terms_ranked;
+    DROP INDEX storyline_terms_term;
+    CREATE INDEX storyline_terms_ranked ON storyline_terms(term, weight DESC, storyline_id);
+    """,
 ]
 
 
