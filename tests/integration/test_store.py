@@ -140,8 +140,12 @@ def test_checkpoint_moves_the_log_into_the_file_between_updates(tmp_path, seeds_
     Pipeline(store).ingest([str(seeds_dir)])
     assert store._wal_bytes() > 0 and pages_in_file_alone("a.db") == 0
     assert not store.checkpoint(min_bytes=1 << 40)
+    full_log = store._wal_bytes()
     assert store.checkpoint()
     assert pages_in_file_alone("b.db") == store.count("pages") == 5
+    # the emptied log is cut back at the next write: a small update does not look like a full log
+    store.record_error("x", "y")
+    assert 0 < store._wal_bytes() < full_log and not store.checkpoint(min_bytes=full_log)
 
 
 def test_warm_up_on_a_filled_store_only_reads(tmp_path, seeds_dir):

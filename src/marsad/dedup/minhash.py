@@ -2,8 +2,8 @@
 
 datasketch computes the signatures (seeded, so they are stable across runs and
 Python versions); its in-memory `MinHashLSH` has no SQLite backend, so the
-bands are written to the ``minhash_bands`` table and looked up with an index:
-finding candidates costs the same however large the store grows.
+bands are written to the store and looked up with an index: finding candidates
+costs the same however large the store grows.
 
 Each band is one row of ``lsh_bands(key, item)``, a table without rowid whose
 primary key is the lookup: a 64-bit key mixing the level, the band number and
