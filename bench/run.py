@@ -20,11 +20,13 @@ import argparse
 import json
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+from itertools import pairwise
 from multiprocessing import Pool
 from pathlib import Path
 
@@ -160,13 +162,16 @@ def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict
     pipe.build_reports(touched)
     t_reports = time.perf_counter()
     cluster = marks.get("cluster", [])
+    batches = [{"end": db, "articles": db - da, "ms_per_article": round((tb - ta) / max(1, db - da) * 1000, 3)}
+               for (ta, da), (tb, db) in pairwise(cluster) if db > da]
     per_article = {}
     for k in (1000, 10000, len(recs)):
-        # cost per article over the batch that ends nearest to k articles
-        window = [(t, d) for t, d in cluster if d <= k]
-        if len(window) >= 2:
-            (ta, da), (tb, db) = window[-2], window[-1]
-            per_article[str(k)] = round((tb - ta) / max(1, db - da) * 1000, 3)
+        # cost per article over the batches ending around k (up to 2000 before, 1000 after): a single
+        # batch moves with what the host left in the page cache
+        window = [(ta, da, tb, db) for (ta, da), (tb, db) in pairwise(cluster) if k - 2000 < db <= k + 1000]
+        if window:
+            per_article[str(k)] = round(sum(tb - ta for ta, _, tb, _ in window)
+                                        / max(1, sum(db - da for _, da, _, db in window)) * 1000, 3)
     result = {
         "articles": len(recs),
         "stories": store.count("stories"),
@@ -176,6 +181,7 @@ def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict
                     "storylines_and_dates": round(t_link - t_cluster, 1), "story_reports": round(t_reports - t_link, 1),
                     "total": round(t_reports - t0, 1)},
         "cluster_ms_per_article_at": per_article,
+        "cluster_batches": batches,
     }
     # one more page into the full store, in a fresh process that opened the store and warmed up
     # (as a feed watcher or a server would), not in this one, which holds the whole run's heap
@@ -193,28 +199,38 @@ def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict
     return result
 
 
-NEW_STORY_PAGE = (
+NEW_STORY_PAGES = (
     "الرياض تستضيف مؤتمرا دوليا عن المياه\n"
     "افتتح وزير المياه في الرياض اليوم الأحد مؤتمرا دوليا عن إدارة الموارد المائية بمشاركة خبراء من عشرين دولة.\n"
-    "وقال الوزير إن المملكة تعمل على خطة لخفض استهلاك المياه في الزراعة بنسبة كبيرة خلال السنوات المقبلة.\n")
+    "وقال الوزير إن المملكة تعمل على خطة لخفض استهلاك المياه في الزراعة بنسبة كبيرة خلال السنوات المقبلة.\n",
+    "جامعة في جدة تطلق برنامجا لتعليم البرمجة للأطفال\n"
+    "أعلنت جامعة في جدة اليوم الاثنين إطلاق برنامج صيفي لتعليم البرمجة لتلاميذ المدارس الابتدائية.\n"
+    "وأوضح مدير البرنامج أن الدورات تبدأ الشهر المقبل وتستمر ستة أسابيع في قاعات الجامعة.\n",
+    "افتتاح معرض للكتاب المستعمل في الدمام\n"
+    "افتتحت في الدمام مساء الثلاثاء دورة جديدة من معرض الكتاب المستعمل بمشاركة مكتبات ودور نشر محلية.\n"
+    "وقال أحد المنظمين إن المعرض يضم آلاف العناوين بأسعار رمزية ويستمر عشرة أيام.\n",
+)
+REPEATS = len(NEW_STORY_PAGES)  # pages added per case; the median is the case's figure
 
 
-def _follow_up(store, story_id: str) -> str:
+def _follow_up(store, story_id: str, k: int) -> str:
     """A new report of a stored story: one of its articles' title and lead paragraphs reordered, plus a line."""
-    aid = store.story_members(story_id)[0]
-    art = store.article(aid)
-    return "\n".join([art.title or "", *reversed(art.paragraphs[:3]), "وأكد مسؤول أن المتابعة مستمرة حتى نهاية الأسبوع."])
+    members = store.story_members(story_id)
+    art = store.article(members[k % len(members)])
+    return "\n".join([art.title or "", *reversed(art.paragraphs[:3]),
+                      f"وأكد مسؤول أن المتابعة مستمرة حتى نهاية الأسبوع ({k + 1})."])
 
 
-def _new_pages(store) -> dict[str, str]:
+def _new_pages(store) -> dict[str, list[str]]:
     c = store.conn
     largest_story = c.execute("SELECT story_id FROM assignments GROUP BY story_id ORDER BY count(*) DESC, story_id LIMIT 1").fetchone()[0]
     largest_line = c.execute("SELECT storyline_id FROM story_state GROUP BY storyline_id ORDER BY count(*) DESC, storyline_id LIMIT 1").fetchone()[0]
     in_line = c.execute("SELECT s.story_id FROM assignments s JOIN story_state t ON t.story_id = s.story_id "
                         "WHERE t.storyline_id = ? GROUP BY s.story_id ORDER BY count(*) DESC, s.story_id LIMIT 1",
                         (largest_line,)).fetchone()[0]
-    return {"new_story": NEW_STORY_PAGE, "into_largest_story": _follow_up(store, largest_story),
-            "into_largest_storyline": _follow_up(store, in_line)}
+    return {"new_story": list(NEW_STORY_PAGES),
+            "into_largest_story": [_follow_up(store, largest_story, k) for k in range(REPEATS)],
+            "into_largest_storyline": [_follow_up(store, in_line, k) for k in range(REPEATS)]}
 
 
 def _add_page(store, folder: Path, text: str) -> dict:
@@ -240,7 +256,7 @@ def _add_page(store, folder: Path, text: str) -> dict:
 
 
 def add_pages_fresh(db: Path, pages_dir: Path) -> dict:
-    """Open the store, warm up, then add one page of each kind; the warm-up cost is reported apart."""
+    """Open the store, warm up, then add `REPEATS` pages of each kind; the warm-up cost is reported apart."""
     from marsad.pipeline import Pipeline
     from marsad.store.db import Store
 
@@ -248,8 +264,11 @@ def add_pages_fresh(db: Path, pages_dir: Path) -> dict:
     t0 = time.perf_counter()
     Pipeline(store).warm_up()
     out: dict = {"warm_up_ms": round((time.perf_counter() - t0) * 1000, 1)}
-    for case, text in _new_pages(store).items():
-        out[case] = _add_page(store, pages_dir / f"new_{case}", text)
+    for case, texts in _new_pages(store).items():
+        runs = [_add_page(store, pages_dir / f"new_{case}_{k}", text) for k, text in enumerate(texts)]
+        out[case] = {"median_update_ms": statistics.median(r["update_ms"] for r in runs),
+                     "median_story_report_ms": statistics.median(r["story_report_ms"] for r in runs),
+                     "runs": runs}
     store.close()
     return out
 

@@ -114,6 +114,36 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
         assert bands.ranked_candidates("doc", signatures(art.paragraphs).doc, 1) == [art.id]
 
 
+def test_paragraph_bands_are_rebuilt_in_the_new_layout(tmp_path, seeds_dir):
+    """Schema 6 held paragraph bands of another layout: opening the file recomputes them from the articles."""
+    import hashlib
+
+    db = tmp_path / "m.db"
+    store = Store(db)
+    Pipeline(store).run([str(seeds_dir)])
+    para_rows = store.conn.execute("SELECT count(*) FROM lsh_bands WHERE item LIKE '%:%'").fetchone()[0]
+    doc_rows = store.count("lsh_bands") - para_rows
+    store.close()
+    conn = sqlite3.connect(db)
+    old = [(int.from_bytes(hashlib.blake2b(f"{b}{item}".encode(), digest_size=8).digest(), "big", signed=True), item)
+           for (item,) in conn.execute("SELECT DISTINCT item FROM lsh_bands WHERE item LIKE '%:%'") for b in range(42)]
+    conn.execute("DELETE FROM lsh_bands WHERE item LIKE '%:%'")
+    conn.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?,?)", old)
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.count("pending") == 0
+    c = store.conn
+    assert c.execute("SELECT count(*) FROM lsh_bands WHERE item LIKE '%:%'").fetchone()[0] == para_rows > 0
+    assert store.count("lsh_bands") == doc_rows + para_rows
+    bands = BandIndex(store.conn)
+    for art in store.articles():
+        for pi, sig in signatures(art.paragraphs).paragraphs:
+            assert f"{art.id}:{pi}" in bands.ranked_candidates("para", sig, 3)
+
+
 def test_warm_up_loads_the_models_and_writes_nothing(tmp_path):
     from marsad.analyze import ner
 

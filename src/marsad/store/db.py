@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.arabic.normalize import normalize
-from marsad.dedup.minhash import band_key
+from marsad.dedup.minhash import BandIndex, band_key, paragraph_signatures
 from marsad.errors import NotFoundError, StoreError
 from marsad.model import Analysis, Article, Page, Story, Storyline, from_dict, to_dict
 
@@ -130,6 +130,12 @@ MIGRATIONS: list[str] = [
     DROP INDEX storyline_terms_term;
     CREATE INDEX storyline_terms_ranked ON storyline_terms(term, weight DESC, storyline_id);
     """,
+    # 7: paragraph bands in a new layout (fewer lookups per paragraph, see dedup/minhash.py); paragraph
+    # signatures are not stored, so `_reband_paragraphs` recomputes them from the articles, queued here
+    """
+    DELETE FROM lsh_bands WHERE item LIKE '%:%';
+    INSERT OR IGNORE INTO pending SELECT 'reband', f.article_id, a.seq FROM features f JOIN articles a ON a.id = f.article_id;
+    """,
 ]
 
 
@@ -185,14 +191,29 @@ class Store:
                 raise
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'minhash_bands'").fetchone():
             self._convert_bands()
+        self._reband_paragraphs()
 
     def _convert_bands(self) -> None:
         """Move schema 4's text-keyed bands into ``lsh_bands`` (one transaction; redone if killed)."""
         self.conn.create_function("band_key", 3, band_key, deterministic=True)
         with self.batch() as c:
-            c.execute("INSERT OR IGNORE INTO lsh_bands(key, item) "
-                      "SELECT band_key(level, band, key) AS k, item FROM minhash_bands ORDER BY k, item")
+            # paragraph bands of schema 4 have the old layout: migration 7 queued them to be recomputed
+            c.execute("INSERT OR IGNORE INTO lsh_bands(key, item) SELECT band_key(level, band, key) AS k, item "
+                      "FROM minhash_bands WHERE level = 'doc' ORDER BY k, item")
             c.execute("DROP TABLE minhash_bands")
+
+    def _reband_paragraphs(self, chunk: int = 500) -> None:
+        """Recompute the paragraph bands queued by migration 7, a chunk per transaction (a killed run
+        resumes where it stopped)."""
+        bands = BandIndex(self.conn)
+        while ids := [r[0] for r in self.conn.execute(
+                "SELECT id FROM pending WHERE stage = 'reband' ORDER BY seq LIMIT ?", (chunk,))]:
+            with self.batch() as c:
+                for aid in ids:
+                    row = c.execute("SELECT data FROM articles WHERE id = ?", (aid,)).fetchone()
+                    for pi, sig in paragraph_signatures(json.loads(row[0])["paragraphs"]) if row else ():
+                        bands.add("para", f"{aid}:{pi}", sig)
+                c.executemany("DELETE FROM pending WHERE stage = 'reband' AND id = ?", [(a,) for a in ids])
 
     def _reindex(self) -> None:
         """Rebuild the search index from the stored articles."""
