@@ -15,23 +15,22 @@ its band count.  Writes bench/results/band_layouts.json.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
 
 from run import snn
 
-from marsad.dedup.minhash import MAX_BUCKET, PARA_THRESHOLD, containment, signatures
+from marsad.dedup.minhash import MAX_BUCKET, PARA_THRESHOLD, containment, layout_digests, signatures
 
 LAYOUTS = ((42, 3), (32, 3), (24, 3), (20, 3), (20, 2), (16, 2), (12, 2))
 
 
 def candidate_pairs(sigs: list, owners: list[int], bands: int, rows: int) -> set[tuple[int, int]]:
-    buckets: dict[bytes, list[int]] = defaultdict(list)
+    buckets: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, sig in enumerate(sigs):
-        for b in range(bands):
-            buckets[bytes([b]) + hashlib.blake2b(sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest()].append(i)
+        for b, digest in enumerate(layout_digests(sig, bands, rows)):
+            buckets[(b, digest)].append(i)
     pairs = set()
     for items in buckets.values():
         items = items[:MAX_BUCKET]

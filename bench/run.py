@@ -162,16 +162,15 @@ def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict
     pipe.build_reports(touched)
     t_reports = time.perf_counter()
     cluster = marks.get("cluster", [])
-    batches = [{"end": db, "articles": db - da, "ms_per_article": round((tb - ta) / max(1, db - da) * 1000, 3)}
-               for (ta, da), (tb, db) in pairwise(cluster) if db > da]
+    spans = [(db, db - da, tb - ta) for (ta, da), (tb, db) in pairwise(cluster) if db > da]  # (end, articles, s)
+    batches = [{"end": end, "articles": n, "ms_per_article": round(sec / n * 1000, 3)} for end, n, sec in spans]
     per_article = {}
     for k in (1000, 10000, len(recs)):
         # cost per article over the batches ending around k (up to 2000 before, 1000 after): a single
         # batch moves with what the host left in the page cache
-        window = [(ta, da, tb, db) for (ta, da), (tb, db) in pairwise(cluster) if k - 2000 < db <= k + 1000]
+        window = [(n, sec) for end, n, sec in spans if k - 2000 < end <= k + 1000]
         if window:
-            per_article[str(k)] = round(sum(tb - ta for ta, _, tb, _ in window)
-                                        / max(1, sum(db - da for _, da, _, db in window)) * 1000, 3)
+            per_article[str(k)] = round(sum(sec for _, sec in window) / sum(n for n, _ in window) * 1000, 3)
     result = {
         "articles": len(recs),
         "stories": store.count("stories"),

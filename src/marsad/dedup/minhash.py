@@ -74,10 +74,14 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def band_digests(sig: np.ndarray, level: str) -> list[str]:
-    """The hash of each band's rows, in hex (the form schema 4 stored as the key)."""
-    bands, rows = (DOC_BANDS, DOC_ROWS) if level == "doc" else (PARA_BANDS, PARA_ROWS)
+def layout_digests(sig: np.ndarray, bands: int, rows: int) -> list[str]:
+    """The hash of each of ``bands`` bands of ``rows`` rows, in hex."""
     return [hashlib.blake2b(sig[b * rows:(b + 1) * rows].tobytes(), digest_size=8).hexdigest() for b in range(bands)]
+
+
+def band_digests(sig: np.ndarray, level: str) -> list[str]:
+    """The hash of each band's rows for a level's layout, in hex (the form schema 4 stored as the key)."""
+    return layout_digests(sig, *((DOC_BANDS, DOC_ROWS) if level == "doc" else (PARA_BANDS, PARA_ROWS)))
 
 
 @lru_cache(maxsize=128)
