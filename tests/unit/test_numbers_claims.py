@@ -21,10 +21,26 @@ pytestmark = pytest.mark.unit
     ("ما لا يقل عن خمسة وعشرين جنديا", 25, "at-least"),
     ("مئتي جندي", 200, None),
     ("قرابة 1,500 لاجئ", 1500, "about"),
+    ("يبلغ عدد السكان 1 414 021 100 نسمة", 1414021100, None),
+    ("بلغت الكلفة 1\u202f234\u202f567.89 دولار", 1234567.89, None),
+    ("نحو 2 مليون و300 ألف لاجئ", 2300000, "about"),
+    ("4 آلاف 3 مائة و 21 صوتا", 4321, None),
+    ("بلغت درجة الحرارة سالب 5", -5, None),
 ])
 def test_values(text, value, qualifier):
     (n,) = find_numbers(text)
     assert (n.value, n.qualifier) == (value, qualifier)
+
+
+def test_digit_parts_join_only_below_the_multiplier_before_them():
+    def values(text):
+        return [n.value for n in find_numbers(text)]
+
+    assert values("بين 3 آلاف و5 آلاف نازح") == [3000, 5000]
+    assert values("قتل 200 شخص و400 جريح") == [200, 400]
+    assert values("10 آلاف و500 جريح") == [10500]
+    assert values("عام 2015 150 قتيلا") == [2015, 150]
+    assert values("3 مئة و سالب واحد") == [300, -1]
 
 
 def test_vague_amounts_are_ranges():

@@ -48,7 +48,9 @@ def _qualifiers() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda r: -len(r[0]))
 
 
-_TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|[\p{L}]+")
+# digits grouped by spaces ("1 414 021 100", thin and no-break spaces normalize to a space) come first
+_TOKEN = regex.compile(r"\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d,.])|\d+(?:[.,]\d+)*|[\p{L}]+")
+_NEGATIVE = "سالب "
 _CLITIC = ("و", "ب", "ل", "ك", "ف")
 
 
@@ -65,7 +67,7 @@ def _word_value(tok: str) -> tuple[float, str] | None:
 
 
 def _digits(tok: str) -> float | None:
-    t = tok
+    t = tok.replace(" ", "")
     if regex.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
         t = t.replace(",", "")
     t = t.replace(",", ".")
@@ -96,11 +98,16 @@ def find_numbers(text: str) -> list[NumberMention]:
             if value is not None and negative:
                 value = -value
             j = i + 1
-            if j < len(toks):
+            if j < len(toks) and value is not None:
                 wv = _word_value(toks[j][0])
-                if wv and wv[1] in ("scale", "vague", "dual") and value is not None:
+                if wv and wv[1] in ("scale", "vague", "dual"):
                     value *= wv[0] if wv[1] != "dual" else wv[0] / 2
                     j += 1
+                    value, j = _digit_tail(toks, j, value, wv[0])
+                elif wv and wv[1] == "hundred" and wv[0] == 100:
+                    value *= 100  # "3 مئة", "322 مائة"
+                    j += 1
+                    value, j = _digit_tail(toks, j, value, 100)
         else:
             wv = _word_value(tok)
             if wv is None or wv[1] == "fraction":
@@ -156,17 +163,40 @@ def find_numbers(text: str) -> list[NumberMention]:
                     i += 1
                     continue
                 # a lone "احد"/"احدي" is rarely a count
-                if j == i + 1 and tok in ("احد", "احدي", "واحد", "واحده"):
+                if j == i + 1 and tok in ("احد", "احدي", "واحد", "واحده") and not key[:s].endswith(_NEGATIVE):
                     i += 1
                     continue
         if j <= i:
             j = i + 1
         ks, ke = s, toks[j - 1][2]
+        if key[:ks].endswith(_NEGATIVE) and value:
+            value, ks = -value, ks - len(_NEGATIVE)
         qualifier, qs = _qualifier_before(key, ks)
         ds, de = offs[qs if qualifier else ks], offs[ke - 1] + 1
         out.append(NumberMention(value, text[ds:de], ds, de, qualifier, low, high, ke))
         i = j
     return out
+
+
+def _digit_tail(toks: list[tuple[str, int, int]], j: int, value: float, multiplier: float) -> tuple[float, int]:
+    """Add the smaller parts written in digits after a multiplied figure: "4 آلاف 3 مائة و 21" is 4321.
+
+    A part must be smaller than the multiplier before it, so "بين 3 آلاف و5 آلاف" stays two figures.
+    """
+    while multiplier > 1:
+        k = j + 1 if j < len(toks) and toks[j][0] == "و" else j
+        if k >= len(toks) or not toks[k][0][0].isdigit() or (part := _digits(toks[k][0])) is None:
+            break
+        k += 1
+        scale = 1.0
+        if k < len(toks) and (wv := _word_value(toks[k][0])) and wv[1] in ("scale", "hundred") and wv[0] in (
+                100, 1000, 1e6, 1e9):
+            scale = wv[0]
+            k += 1
+        if part * scale >= multiplier:
+            break
+        value, j, multiplier = value + part * scale, k, scale
+    return value, j
 
 
 def _qualifier_before(key: str, start: int) -> tuple[str | None, int]:
