@@ -114,7 +114,7 @@ def bench_analysis(shared: Path, n: int) -> dict:
     from marsad.api import extract_text
 
     t0 = time.perf_counter()
-    ner.Recognizer.open()  # both CRF stages and the lexicon, from the installed package
+    ner.Recognizer.open()  # both CRF stages, the lexicon and the neural stage, from the installed package
     load_ms = (time.perf_counter() - t0) * 1000
 
     arts = [extract_text(f"{r.get('title') or ''}\n{r['content']}") for r in snn(shared, n)]

@@ -11,10 +11,15 @@ the same name where it stands alone in the next).  Training is jackknifed: the
 lexicon features and stage-1 tags a training sentence sees come from models that
 did not see it, so stage 2 learns how far to trust them on unseen text.
 
-Trained here on ANERcorp (first 5/6 of the tokens; ``scripts/train_ner.py``) and
-shipped in ``analyze/models/``: ``ner.crfsuite`` (stage 1), ``ner_doc.crfsuite``
-(stage 2) and ``ner_lexicon.tsv.gz``.  Nothing is downloaded at run time and
-nothing needs torch.  Tags are BIO over PERS, LOC, ORG, MISC.
+A third, neural stage (``ner_neural``: word vectors, a letter CNN and a BiLSTM-CRF
+over stage 1's tags, run in numpy) gives its own tag posteriors; the recognizer
+decodes the mean of those and stage 2's marginals.
+
+Trained here on ANERcorp (first 5/6 of the tokens; ``scripts/train_ner.py`` and
+``scripts/train_ner_neural.py``) and shipped in ``analyze/models/``:
+``ner.crfsuite`` (stage 1), ``ner_doc.crfsuite`` (stage 2), ``ner_lexicon.tsv.gz``
+and ``ner_neural.npz``.  Nothing is downloaded at run time and nothing needs
+torch.  Tags are BIO over PERS, LOC, ORG, MISC.
 
 `evaluate` computes entity-level micro precision/recall/F1 (exact span and type)
 on the last 1/6, as ``marsad eval ner PATH`` prints.
@@ -30,13 +35,20 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import regex
 
 from marsad.arabic.lexicons import gz_table, table, word_set
 from marsad.arabic.normalize import normalize
 
+if TYPE_CHECKING:
+    from marsad.analyze.ner_neural import NeuralTagger
+
 STAGE1_MODEL, STAGE2_MODEL, LEXICON = "ner.crfsuite", "ner_doc.crfsuite", "ner_lexicon.tsv.gz"
+NEURAL_MODEL = "ner_neural.npz"
+NEURAL_WEIGHT = 0.5  # share of the neural stage's posteriors in the mean decoded with stage 2's marginals
 TRAIN_FRACTION = 5 / 6
 FOLDS = 5  # jackknife folds for the lexicon features and stage-1 tags of the training text
 DOC_WINDOW = 400  # tokens either side within which another mention of a word informs its tag
@@ -285,12 +297,27 @@ def _fit(items: list[tuple[list[list[str]], list[str]]], path: str | Path, param
 def train(pairs: list[tuple[str, str]], model_dir: str | Path, *, c1: float = 0.05, c2: float = 0.05,
           max_iterations: int = 150, folds: int = FOLDS, unseen_rate: float = 0.0) -> None:
     """Train both stages on ``pairs`` and write the models and the lexicon into ``model_dir``."""
-    import pycrfsuite
-
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     params = {"c1": c1, "c2": c2, "max_iterations": max_iterations}
     sents = list(sentences(pairs))
+    toks = [[t for t, _ in s] for s in sents]
+    gold = [[g for _, g in s] for s in sents]
+    feats, stage1 = jackknifed_stage1(sents, model_dir, params, folds=folds, unseen_rate=unseen_rate)
+    _fit(list(zip(feats, gold, strict=True)), model_dir / STAGE1_MODEL, params, unseen_rate)
+    doc = document_features(toks, stage1, feats)
+    _fit(list(zip(doc, gold, strict=True)), model_dir / STAGE2_MODEL, params)
+    with gzip.open(model_dir / LEXICON, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("#key\t" + "\t".join(("O",) + TYPES) + "\n")
+        for key, counts in sorted(build_lexicon(sents).items()):
+            fh.write(key + "\t" + "\t".join(str(counts[t]) for t in ("O",) + TYPES) + "\n")
+
+
+def jackknifed_stage1(sents: list[list[tuple[str, str]]], workdir: str | Path, params: dict, *,
+                      folds: int = FOLDS, unseen_rate: float = 0.0) -> tuple[list[list[list[str]]], list[list[str]]]:
+    """Stage-1 features and tags of each training sentence, each from lexicons and models that did not see it."""
+    import pycrfsuite
+
     toks = [[t for t, _ in s] for s in sents]
     gold = [[g for _, g in s] for s in sents]
     n = len(sents)
@@ -304,7 +331,7 @@ def train(pairs: list[tuple[str, str]], model_dir: str | Path, *, c1: float = 0.
     # stage-1 tags of the training text, each from a model that did not see it
     stage1: list[list[str]] = [[] for _ in range(n)]
     for k, (lo, hi) in enumerate(cuts):
-        path = model_dir / f".fold{k}.crfsuite"
+        path = Path(workdir) / f".fold{k}.crfsuite"
         _fit([(feats[i], gold[i]) for i in range(n) if not lo <= i < hi], path, params, unseen_rate)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(path))
@@ -312,13 +339,7 @@ def train(pairs: list[tuple[str, str]], model_dir: str | Path, *, c1: float = 0.
             stage1[i] = tagger.tag(feats[i])
         tagger.close()
         path.unlink()
-    _fit(list(zip(feats, gold, strict=True)), model_dir / STAGE1_MODEL, params, unseen_rate)
-    doc = document_features(toks, stage1, feats)
-    _fit(list(zip(doc, gold, strict=True)), model_dir / STAGE2_MODEL, params)
-    with gzip.open(model_dir / LEXICON, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("#key\t" + "\t".join(("O",) + TYPES) + "\n")
-        for key, counts in sorted(build_lexicon(sents).items()):
-            fh.write(key + "\t" + "\t".join(str(counts[t]) for t in ("O",) + TYPES) + "\n")
+    return feats, stage1
 
 
 # -- tagging ---------------------------------------------------------------
@@ -345,15 +366,19 @@ def shipped_lexicon() -> Lexicon:
 
 @dataclass
 class Recognizer:
-    """The two stages, opened from ``model_dir`` (default: the shipped models)."""
+    """The two CRF stages and, when its file is there, the neural stage (default: the shipped models)."""
 
     stage1: object
     stage2: object
     lexicon: Lexicon
+    neural: NeuralTagger | None = None
 
     @classmethod
-    def open(cls, model_dir: str | Path | None = None) -> Recognizer:
+    def open(cls, model_dir: str | Path | None = None, *, neural: str | Path | None = None) -> Recognizer:
+        """Open the models in ``model_dir``; ``neural`` names another neural-stage file."""
         import pycrfsuite
+
+        from marsad.analyze.ner_neural import NeuralTagger
 
         taggers = []
         for name in (STAGE1_MODEL, STAGE2_MODEL):
@@ -365,14 +390,52 @@ class Recognizer:
                 tagger.open(str(Path(model_dir) / name))
             taggers.append(tagger)
         lexicon = shipped_lexicon() if model_dir is None else read_lexicon(Path(model_dir) / LEXICON)
-        return cls(taggers[0], taggers[1], lexicon)
+        network = None
+        if neural is not None:
+            network = NeuralTagger.load(neural)
+        elif (ref := _model_path(NEURAL_MODEL) if model_dir is None else Path(model_dir) / NEURAL_MODEL).is_file():
+            with resources.as_file(ref) as path:
+                network = NeuralTagger.load(path)
+        return cls(taggers[0], taggers[1], lexicon, network)
 
     def tag_document(self, sentences_: list[list[str]]) -> list[list[str]]:
         """BIO tags for each sentence of one document (stage 2 reads the whole document)."""
         feats = [sentence_features(toks, self.lexicon) if toks else [] for toks in sentences_]
         stage1 = [self.stage1.tag(f) if f else [] for f in feats]  # type: ignore[attr-defined]
         doc = document_features(sentences_, stage1, feats)
-        return [self.stage2.tag(f) if f else [] for f in doc]  # type: ignore[attr-defined]
+        if self.neural is None:
+            return [self.stage2.tag(f) if f else [] for f in doc]  # type: ignore[attr-defined]
+        from marsad.analyze import ner_neural
+
+        contexts = [ner_neural.context_ids(s1, d) for s1, d in zip(stage1, doc, strict=True)]
+        neural = self.neural.tag_posteriors(sentences_, contexts)
+        out = []
+        for f, s1, posterior in zip(doc, stage1, neural, strict=True):
+            if not f:
+                out.append([])
+                continue
+            crf = self._marginals(f, s1, posterior)
+            out.append(ner_neural.decode(NEURAL_WEIGHT * posterior + (1 - NEURAL_WEIGHT) * crf))
+        return out
+
+    def _marginals(self, feats: list[list[str]], stage1: list[str], neural: np.ndarray) -> np.ndarray:
+        """Stage 2's tag marginals, asked only where a name is possible.
+
+        Most tokens are plain words that stage 1 and the neural stage both call O with
+        near certainty; there the mean is O whatever stage 2 says, so its marginals are
+        taken as O without asking (the calls cost more than the rest of the decoding).
+        """
+        from marsad.analyze.ner_neural import TAGS
+
+        tagger = self.stage2
+        tagger.set(feats)  # type: ignore[attr-defined]
+        known = set(tagger.labels())  # type: ignore[attr-defined]
+        out = np.zeros((len(feats), len(TAGS)))
+        out[:, 0] = 1.0
+        for i, tag in enumerate(stage1):
+            if tag != "O" or neural[i, 0] < 0.98:
+                out[i] = [tagger.marginal(t, i) if t in known else 0.0 for t in TAGS]  # type: ignore[attr-defined]
+        return out
 
 
 @cache
@@ -381,6 +444,7 @@ def _shipped() -> Recognizer:
 
 
 def model_available() -> bool:
+    """Whether the CRF stages and their lexicon ship with this install (the neural stage is optional)."""
     return all(_model_path(name).is_file() for name in (STAGE1_MODEL, STAGE2_MODEL, LEXICON))
 
 

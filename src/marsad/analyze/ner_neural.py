@@ -1,0 +1,242 @@
+"""Neural stage of the entity recognizer: a BiLSTM-CRF run in numpy, no torch at run time.
+
+Each token enters as its word vector (skip-gram, learned here from SaudiNewsNet
+and the training split, int8 in the shipped file), a character CNN over its
+normalized letters, a few flags (gazetteer, role word, article, shape) and an
+embedding of what the CRF's first stage tagged it together with what the
+document called the same word (``ner.document_features``).  A bidirectional
+LSTM reads the sentence and a CRF layer scores the tags.
+
+The recognizer averages this model's tag posteriors with the second CRF's
+marginals and decodes the mean under the BIO constraints (``ner.Recognizer``);
+each alone scores lower on ANERcorp than the two together.
+
+``scripts/train_ner_neural.py`` trains it with torch (the ``train`` extra) and
+writes ``models/ner_neural.npz``; the encoding functions here are the ones the
+training used, so both sides see the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from marsad.arabic.normalize import normalize
+
+TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
+TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
+DOC_LABELS = ("none", "PERS", "LOC", "ORG", "MISC", "nodoc")
+FLAGS = ("gz_LOC", "gz_PERS", "gz_ORG", "role", "al", "shape=A", "shape=L", "shape=D", "shape=P", "c=none")
+MAX_CHARS = 20
+TOKEN_CACHE = 60_000  # tokens whose static inputs are kept (160 float32 each: about 40 MB when full)
+MAX_TOKENS = 80  # longest piece the LSTM reads at once (ner.sentences cuts training sentences there too)
+PAD, UNK = 0, 1
+
+
+def word_ids(tokens: list[str], vocab: dict[str, int]) -> list[int]:
+    from marsad.analyze.ner import strip_clitics
+
+    out = []
+    for t in tokens:
+        n = normalize(t)
+        out.append(vocab.get(n, vocab.get(strip_clitics(n), UNK)))
+    return out
+
+
+def char_ids(tokens: list[str], alphabet: dict[str, int]) -> np.ndarray:
+    """(tokens, MAX_CHARS) letter ids of each normalized token, 0-padded."""
+    out = np.zeros((len(tokens), MAX_CHARS), np.int64)
+    for i, t in enumerate(tokens):
+        ids = [alphabet.get(c, UNK) for c in normalize(t)[:MAX_CHARS]] or [UNK]
+        out[i, :len(ids)] = ids
+    return out
+
+
+def flags(tokens: list[str]) -> np.ndarray:
+    from marsad.analyze.ner import _token_feats
+
+    out = np.zeros((len(tokens), len(FLAGS)), np.float32)
+    for i, t in enumerate(tokens):
+        own = set(_token_feats(t))
+        out[i] = [x in own for x in FLAGS]
+    return out
+
+
+def doc_label(features: list[str]) -> int:
+    """Which DOC_LABELS entry ``ner.document_features`` gave a token (its features come last)."""
+    for f in reversed(features):
+        if f.startswith("doc=") and "|" not in f:
+            return DOC_LABELS.index(f[4:])
+        if f == "doc_none":
+            return 0
+        if f.startswith("s1"):
+            break
+    return len(DOC_LABELS) - 1
+
+
+def context_ids(stage1_tags: list[str], doc_features: list[list[str]]) -> list[int]:
+    """One id per token for (stage-1 tag, document label)."""
+    return [TAG_INDEX[t] * len(DOC_LABELS) + doc_label(f) for t, f in zip(stage1_tags, doc_features, strict=True)]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    m = x.max(axis=axis, keepdims=True)
+    return (m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+@dataclass
+class NeuralTagger:
+    vocab: dict[str, int]
+    alphabet: dict[str, int]
+    w: dict[str, np.ndarray]
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: str | Path) -> NeuralTagger:
+        with np.load(path, allow_pickle=False) as z:
+            w = {k: z[k] for k in z.files}
+        vocab = {word: i + 2 for i, word in enumerate(str(w.pop("vocab")).split("\n"))}
+        alphabet = {c: i + 2 for i, c in enumerate(str(w.pop("alphabet")))}
+        emb = w.pop("emb_q").astype(np.float32) * w.pop("emb_scale")[:, None]
+        w["emb"] = np.vstack([np.zeros((2, emb.shape[1]), np.float32), emb])  # PAD and UNK are zero vectors
+        return cls(vocab, alphabet, w)
+
+    def _token_inputs(self, tokens: list[str]) -> np.ndarray:
+        """(tokens, dims) word vector, letter CNN and flags of each token; these depend on the token alone,
+        and news repeats its vocabulary, so they are kept per token (the cache is emptied when full)."""
+        cache = self._cache
+        missing = list(dict.fromkeys(t for t in tokens if t not in cache))
+        if missing:
+            if len(cache) + len(missing) > TOKEN_CACHE:
+                cache.clear()
+            rows = np.concatenate([self.w["emb"][word_ids(missing, self.vocab)],
+                                   self._chars(char_ids(missing, self.alphabet)), flags(missing)], axis=1)
+            cache.update(zip(missing, rows.astype(np.float32), strict=True))
+        return np.stack([cache[t] for t in tokens])
+
+    def _chars(self, ids: np.ndarray) -> np.ndarray:
+        x = self.w["cemb"][ids]  # (n, C, e)
+        x = np.pad(x, ((0, 0), (1, 1), (0, 0)))
+        windows = np.concatenate([x[:, k:k + MAX_CHARS] for k in range(3)], axis=2)  # (n, C, 3e)
+        conv = self.w["conv_w"]  # (filters, e, 3) as torch stores it
+        kernel = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (3e, filters), tap-major
+        return np.maximum(windows @ kernel + self.w["conv_b"], 0.0).max(axis=1)
+
+    def _lstm(self, x: np.ndarray, suffix: str) -> np.ndarray:
+        """One direction over left-aligned sentences; padding comes after each sentence, so it never feeds back."""
+        w_ih, w_hh, b = self.w["w_ih" + suffix], self.w["w_hh" + suffix], self.w["b" + suffix]
+        batch, length, _ = x.shape
+        hidden = w_hh.shape[1]
+        recurrent = np.ascontiguousarray(w_hh.T)
+        pre = x @ w_ih.T + b
+        # torch orders the gates i, f, g, o; scale the g rows by 2 so one sigmoid serves all four (tanh z = 2σ(2z) − 1)
+        pre[..., 2 * hidden:3 * hidden] *= 2
+        recurrent[:, 2 * hidden:3 * hidden] *= 2
+        h = np.zeros((batch, hidden), np.float32)
+        c = np.zeros((batch, hidden), np.float32)
+        out = np.empty((batch, length, hidden), np.float32)
+        for t in range(length):
+            g = _sigmoid(pre[:, t] + h @ recurrent)
+            c = g[:, hidden:2 * hidden] * c + g[:, :hidden] * (2 * g[:, 2 * hidden:3 * hidden] - 1)
+            h = g[:, 3 * hidden:] * np.tanh(c)
+            out[:, t] = h
+        return out
+
+    def emissions(self, sentences: list[list[str]], contexts: list[list[int]]) -> list[np.ndarray]:
+        """Tag scores (tokens, len(TAGS)) of each non-empty sentence."""
+        lengths = [len(s) for s in sentences]
+        longest = max(lengths)
+        inputs = [np.concatenate([self._token_inputs(toks), self.w["ctx_emb"][ctx]], axis=1).astype(np.float32)
+                  for toks, ctx in zip(sentences, contexts, strict=True)]
+        dim = inputs[0].shape[1]
+        fwd = np.zeros((len(inputs), longest, dim), np.float32)
+        bwd = np.zeros_like(fwd)
+        for k, x in enumerate(inputs):
+            fwd[k, :len(x)] = x
+            bwd[k, :len(x)] = x[::-1]
+        h_f = self._lstm(fwd, "_f")
+        h_b = self._lstm(bwd, "_r")
+        out = []
+        for k, n in enumerate(lengths):
+            h = np.concatenate([h_f[k, :n], h_b[k, :n][::-1]], axis=1)
+            out.append(h @ self.w["out_w"].T + self.w["out_b"])
+        return out
+
+    def posteriors(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
+        """Per-token tag marginals of the CRF layer (forward-backward), all sentences in one batch."""
+        trans, start, end = (self.w[k].astype(np.float64) for k in ("trans", "start", "end"))
+        lengths = [len(e) for e in emissions]
+        longest = max(lengths)
+        fwd = np.zeros((len(emissions), longest, len(TAGS)))
+        bwd = np.zeros_like(fwd)
+        for k, e in enumerate(emissions):
+            fwd[k, :len(e)] = e
+            bwd[k, :len(e)] = e[::-1]
+        alpha = np.empty_like(fwd)
+        beta_rev = np.empty_like(fwd)  # beta read from each sentence's last token backwards
+        alpha[:, 0] = start + fwd[:, 0]
+        beta_rev[:, 0] = end
+        for t in range(1, longest):
+            alpha[:, t] = _logsumexp(alpha[:, t - 1, :, None] + trans, 1) + fwd[:, t]
+            beta_rev[:, t] = _logsumexp(trans[None] + (bwd[:, t - 1] + beta_rev[:, t - 1])[:, None, :], 2)
+        out = []
+        for k, n in enumerate(lengths):
+            a, b = alpha[k, :n], beta_rev[k, :n][::-1]
+            z = _logsumexp(a[-1] + end, 0)
+            out.append(np.exp(a + b - z))
+        return out
+
+    def tag_posteriors(self, sentences: list[list[str]], contexts: list[list[int]]) -> list[np.ndarray]:
+        keep = [k for k, s in enumerate(sentences) if s]
+        out: list[np.ndarray] = [np.zeros((0, len(TAGS))) for _ in sentences]
+        if not keep:
+            return out
+        # the LSTM reads pieces of at most MAX_TOKENS, as it did in training; a run-on sentence
+        # of 300 words would otherwise make every sentence of the batch wait for 300 steps
+        pieces, owners = [], []
+        for k in keep:
+            for a in range(0, len(sentences[k]), MAX_TOKENS):
+                pieces.append((sentences[k][a:a + MAX_TOKENS], contexts[k][a:a + MAX_TOKENS]))
+                owners.append(k)
+        ems = self.emissions([p[0] for p in pieces], [p[1] for p in pieces])
+        joined: dict[int, list[np.ndarray]] = {}
+        for k, em in zip(owners, ems, strict=True):
+            joined.setdefault(k, []).append(em)
+        for k, p in zip(keep, self.posteriors([np.concatenate(joined[k]) for k in keep]), strict=True):
+            out[k] = p
+        return out
+
+
+def _valid_transitions() -> np.ndarray:
+    ok = np.zeros((len(TAGS), len(TAGS)))
+    for j, t in enumerate(TAGS):
+        if t.startswith("I-"):
+            for i, s in enumerate(TAGS):
+                if s[2:] != t[2:]:
+                    ok[i, j] = -np.inf
+    return ok
+
+
+_VALID = _valid_transitions()
+_VALID_START = np.array([-np.inf if t.startswith("I-") else 0.0 for t in TAGS])
+
+
+def decode(probabilities: np.ndarray) -> list[str]:
+    """Most probable BIO-valid tag sequence under per-token probabilities (tokens, len(TAGS))."""
+    logp = np.log(probabilities + 1e-9)
+    v = _VALID_START + logp[0]
+    back = []
+    for i in range(1, len(logp)):
+        scores = v[:, None] + _VALID
+        back.append(scores.argmax(0))
+        v = scores.max(0) + logp[i]
+    best = [int(v.argmax())]
+    for b in reversed(back):
+        best.append(int(b[best[-1]]))
+    return [TAGS[k] for k in reversed(best)]
