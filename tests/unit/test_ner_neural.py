@@ -71,3 +71,15 @@ def test_the_shipped_recognizer_carries_the_neural_stage_and_its_tags_are_valid_
     assert [len(t) for t in tags] == [len(s) for s in sents]
     assert all(_valid(t) for t in tags)
     assert tags[0][sents[0].index("يريفان")].endswith("LOC")
+
+
+def test_a_full_token_cache_is_emptied_without_changing_the_tags():
+    shipped = ner.Recognizer.open().neural
+    small = NeuralTagger(shipped.vocab, shipped.alphabet, shipped.w, cache_size=6)
+    sents = ["قال وزير الخارجية الأرميني أرارات ميرزويان في يريفان .".split(),
+             "وأكد ميرزويان أن المحادثات في بروكسل مستمرة .".split()]
+    contexts = [[0] * len(s) for s in sents]
+    for expected, got in zip(shipped.tag_posteriors(sents, contexts), small.tag_posteriors(sents, contexts),
+                             strict=True):
+        assert np.allclose(expected, got, atol=1e-6)
+    assert len(small._cache) <= 9  # emptied at least once; at most one sentence's words remain

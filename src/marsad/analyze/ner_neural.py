@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from marsad.arabic.normalize import normalize
 
@@ -30,7 +31,7 @@ TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 DOC_LABELS = ("none", "PERS", "LOC", "ORG", "MISC", "nodoc")
 FLAGS = ("gz_LOC", "gz_PERS", "gz_ORG", "role", "al", "shape=A", "shape=L", "shape=D", "shape=P", "c=none")
 MAX_CHARS = 20
-TOKEN_CACHE = 60_000  # tokens whose static inputs are kept (160 float32 each: about 40 MB when full)
+TOKEN_CACHE = 20_000  # tokens whose input projections are kept (8 * hidden float32 each: 64 MB at 100 units)
 MAX_TOKENS = 80  # longest piece the LSTM reads at once (ner.sentences cuts training sentences there too)
 PAD, UNK = 0, 1
 
@@ -95,6 +96,7 @@ class NeuralTagger:
     vocab: dict[str, int]
     alphabet: dict[str, int]
     w: dict[str, np.ndarray]
+    cache_size: int = TOKEN_CACHE
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -107,17 +109,27 @@ class NeuralTagger:
         w["emb"] = np.vstack([np.zeros((2, emb.shape[1]), np.float32), emb])  # PAD and UNK are zero vectors
         return cls(vocab, alphabet, w)
 
-    def _token_inputs(self, tokens: list[str]) -> np.ndarray:
-        """(tokens, dims) word vector, letter CNN and flags of each token; these depend on the token alone,
-        and news repeats its vocabulary, so they are kept per token (the cache is emptied when full)."""
+    def _static_inputs(self, tokens: list[str]) -> np.ndarray:
+        """(tokens, static dims) word vector, letter CNN and flags of each token."""
+        return np.concatenate([self.w["emb"][word_ids(tokens, self.vocab)],
+                               self._chars(char_ids(tokens, self.alphabet)), flags(tokens)], axis=1)
+
+    def _projected(self, tokens: list[str]) -> np.ndarray:
+        """(tokens, 2, 4 * hidden): each token's static inputs already multiplied into both LSTM directions.
+
+        They depend on the token alone and news repeats its vocabulary, so they are kept per
+        token (the cache is emptied when full); this is most of the LSTM's arithmetic.
+        """
         cache = self._cache
         missing = list(dict.fromkeys(t for t in tokens if t not in cache))
         if missing:
-            if len(cache) + len(missing) > TOKEN_CACHE:
+            if len(cache) + len(missing) > self.cache_size:
                 cache.clear()
-            rows = np.concatenate([self.w["emb"][word_ids(missing, self.vocab)],
-                                   self._chars(char_ids(missing, self.alphabet)), flags(missing)], axis=1)
-            cache.update(zip(missing, rows.astype(np.float32), strict=True))
+                missing = list(dict.fromkeys(tokens))
+            x = self._static_inputs(missing).astype(np.float32)
+            dims = x.shape[1]
+            both = np.stack([x @ self.w["w_ih" + d][:, :dims].T for d in ("_f", "_r")], axis=1)
+            cache.update(zip(missing, both, strict=True))
         return np.stack([cache[t] for t in tokens])
 
     def _chars(self, ids: np.ndarray) -> np.ndarray:
@@ -128,13 +140,16 @@ class NeuralTagger:
         kernel = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])  # (3e, filters), tap-major
         return np.maximum(windows @ kernel + self.w["conv_b"], 0.0).max(axis=1)
 
-    def _lstm(self, x: np.ndarray, suffix: str) -> np.ndarray:
-        """One direction over left-aligned sentences; padding comes after each sentence, so it never feeds back."""
-        w_ih, w_hh, b = self.w["w_ih" + suffix], self.w["w_hh" + suffix], self.w["b" + suffix]
-        batch, length, _ = x.shape
+    def _lstm(self, pre: np.ndarray, suffix: str) -> np.ndarray:
+        """One direction over left-aligned sentences, from their input projections (batch, length, 4 * hidden).
+
+        Padding comes after each sentence, so it never feeds back into a real token.
+        """
+        w_hh = self.w["w_hh" + suffix]
+        batch, length, _ = pre.shape
         hidden = w_hh.shape[1]
         recurrent = np.ascontiguousarray(w_hh.T)
-        pre = x @ w_ih.T + b
+        pre = pre + self.w["b" + suffix]
         # torch orders the gates i, f, g, o; scale the g rows by 2 so one sigmoid serves all four (tanh z = 2σ(2z) − 1)
         pre[..., 2 * hidden:3 * hidden] *= 2
         recurrent[:, 2 * hidden:3 * hidden] *= 2
@@ -151,22 +166,30 @@ class NeuralTagger:
     def emissions(self, sentences: list[list[str]], contexts: list[list[int]]) -> list[np.ndarray]:
         """Tag scores (tokens, len(TAGS)) of each non-empty sentence."""
         lengths = [len(s) for s in sentences]
-        longest = max(lengths)
-        inputs = [np.concatenate([self._token_inputs(toks), self.w["ctx_emb"][ctx]], axis=1).astype(np.float32)
-                  for toks, ctx in zip(sentences, contexts, strict=True)]
-        dim = inputs[0].shape[1]
-        fwd = np.zeros((len(inputs), longest, dim), np.float32)
-        bwd = np.zeros_like(fwd)
-        for k, x in enumerate(inputs):
-            fwd[k, :len(x)] = x
-            bwd[k, :len(x)] = x[::-1]
-        h_f = self._lstm(fwd, "_f")
-        h_b = self._lstm(bwd, "_r")
+        gates = self.w["w_hh_f"].shape[0]
+        with threadpool_limits(1):  # small matrices: a second BLAS thread costs more CPU than it saves
+            fwd = np.zeros((len(sentences), max(lengths), gates), np.float32)
+            bwd = np.zeros_like(fwd)
+            for k, (toks, ctx) in enumerate(zip(sentences, contexts, strict=True)):
+                proj = self._projected(toks)
+                n = len(toks)
+                fwd[k, :n] = proj[:, 0] + self._ctx_projection("_f")[ctx]
+                bwd[k, :n] = (proj[:, 1] + self._ctx_projection("_r")[ctx])[::-1]
+            h_f = self._lstm(fwd, "_f")
+            h_b = self._lstm(bwd, "_r")
         out = []
         for k, n in enumerate(lengths):
             h = np.concatenate([h_f[k, :n], h_b[k, :n][::-1]], axis=1)
             out.append(h @ self.w["out_w"].T + self.w["out_b"])
         return out
+
+    def _ctx_projection(self, suffix: str) -> np.ndarray:
+        """(context ids, 4 * hidden): the context embeddings multiplied into one direction, computed once."""
+        key = "ctx_proj" + suffix
+        if key not in self.w:
+            ctx = self.w["ctx_emb"]
+            self.w[key] = (ctx @ self.w["w_ih" + suffix][:, -ctx.shape[1]:].T).astype(np.float32)
+        return self.w[key]
 
     def posteriors(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
         """Per-token tag marginals of the CRF layer (forward-backward), all sentences in one batch."""
