@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
-import zipfile
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from build_background import iter_articles
 from scipy import sparse
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
@@ -39,12 +38,7 @@ def main() -> None:
     ap.add_argument("--shared", default="../shared")
     ap.add_argument("--out", default="src/marsad/arabic/data/word_clusters.tsv.gz")
     args = ap.parse_args()
-    docs = []
-    for z in sorted((Path(args.shared) / "data" / "saudinewsnet").glob("*.zip")):
-        with zipfile.ZipFile(z) as zf:
-            for name in zf.namelist():
-                for rec in json.loads(zf.read(name)):
-                    docs.append(tokenize((rec.get("title") or "") + "\n" + (rec.get("content") or "")))
+    docs = [tokenize((rec.get("title") or "") + "\n" + (rec.get("content") or "")) for rec in iter_articles(Path(args.shared))]
     freq = Counter(t for d in docs for t in d)
     vocab = [w for w, _ in freq.most_common(VOCAB)]
     index = {w: i for i, w in enumerate(vocab)}

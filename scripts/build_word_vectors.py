@@ -12,9 +12,9 @@ stores them as int8 inside ``analyze/models/ner_neural.npz``.
 from __future__ import annotations
 
 import argparse
-import json
-import zipfile
 from pathlib import Path
+
+from build_background import iter_articles
 
 from marsad.analyze import ner
 from marsad.arabic.normalize import normalize
@@ -28,13 +28,8 @@ def main() -> None:
     ap.add_argument("--shared", default="../shared")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
-    docs = []
-    for z in sorted((Path(args.shared) / "data" / "saudinewsnet").glob("*.zip")):
-        with zipfile.ZipFile(z) as zf:
-            for name in zf.namelist():
-                for rec in json.loads(zf.read(name)):
-                    text = (rec.get("title") or "") + "\n" + (rec.get("content") or "")
-                    docs.append([normalize(t) for t in tokenize(text)])
+    docs = [[normalize(t) for t in tokenize((rec.get("title") or "") + "\n" + (rec.get("content") or ""))]
+            for rec in iter_articles(Path(args.shared))]
     train, _ = ner.split(ner.read_conll(Path(args.shared) / "data" / "anercorp" / "ANERCorp.txt"))
     docs += [[normalize(t) for t, _ in s] for s in ner.sentences(train)]
     model = Word2Vec(docs, vector_size=100, window=5, min_count=3, sg=1, negative=10, epochs=8, workers=2, seed=1)
