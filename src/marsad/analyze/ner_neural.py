@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from marsad.analyze.ner import TYPES, _token_feats, strip_clitics
 from marsad.arabic.normalize import normalize
 
-TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
+TAGS = ("O",) + tuple(f"{p}-{t}" for t in TYPES for p in "BI")
 TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 DOC_LABELS = ("none", "PERS", "LOC", "ORG", "MISC", "nodoc")
 FLAGS = ("gz_LOC", "gz_PERS", "gz_ORG", "role", "al", "shape=A", "shape=L", "shape=D", "shape=P", "c=none")
@@ -37,8 +38,6 @@ PAD, UNK = 0, 1
 
 
 def word_ids(tokens: list[str], vocab: dict[str, int]) -> list[int]:
-    from marsad.analyze.ner import strip_clitics
-
     out = []
     for t in tokens:
         n = normalize(t)
@@ -56,8 +55,6 @@ def char_ids(tokens: list[str], alphabet: dict[str, int]) -> np.ndarray:
 
 
 def flags(tokens: list[str]) -> np.ndarray:
-    from marsad.analyze.ner import _token_feats
-
     out = np.zeros((len(tokens), len(FLAGS)), np.float32)
     for i, t in enumerate(tokens):
         own = set(_token_feats(t))
@@ -107,6 +104,9 @@ class NeuralTagger:
         alphabet = {c: i + 2 for i, c in enumerate(str(w.pop("alphabet")))}
         emb = w.pop("emb_q").astype(np.float32) * w.pop("emb_scale")[:, None]
         w["emb"] = np.vstack([np.zeros((2, emb.shape[1]), np.float32), emb])  # PAD and UNK are zero vectors
+        for d in ("_f", "_r"):  # the context embeddings multiplied into each LSTM direction, once
+            ctx = w["ctx_emb"]
+            w["ctx_proj" + d] = (ctx @ w["w_ih" + d][:, -ctx.shape[1]:].T).astype(np.float32)
         return cls(vocab, alphabet, w)
 
     def _static_inputs(self, tokens: list[str]) -> np.ndarray:
@@ -173,8 +173,8 @@ class NeuralTagger:
             for k, (toks, ctx) in enumerate(zip(sentences, contexts, strict=True)):
                 proj = self._projected(toks)
                 n = len(toks)
-                fwd[k, :n] = proj[:, 0] + self._ctx_projection("_f")[ctx]
-                bwd[k, :n] = (proj[:, 1] + self._ctx_projection("_r")[ctx])[::-1]
+                fwd[k, :n] = proj[:, 0] + self.w["ctx_proj_f"][ctx]
+                bwd[k, :n] = (proj[:, 1] + self.w["ctx_proj_r"][ctx])[::-1]
             h_f = self._lstm(fwd, "_f")
             h_b = self._lstm(bwd, "_r")
         out = []
@@ -183,13 +183,6 @@ class NeuralTagger:
             out.append(h @ self.w["out_w"].T + self.w["out_b"])
         return out
 
-    def _ctx_projection(self, suffix: str) -> np.ndarray:
-        """(context ids, 4 * hidden): the context embeddings multiplied into one direction, computed once."""
-        key = "ctx_proj" + suffix
-        if key not in self.w:
-            ctx = self.w["ctx_emb"]
-            self.w[key] = (ctx @ self.w["w_ih" + suffix][:, -ctx.shape[1]:].T).astype(np.float32)
-        return self.w[key]
 
     def posteriors(self, emissions: list[np.ndarray]) -> list[np.ndarray]:
         """Per-token tag marginals of the CRF layer (forward-backward), all sentences in one batch."""

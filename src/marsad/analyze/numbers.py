@@ -12,7 +12,7 @@ from functools import cache
 
 import regex
 
-from marsad.arabic.lexicons import table
+from marsad.arabic.lexicons import table, word_set
 from marsad.arabic.normalize import normalize_with_offsets
 
 
@@ -50,7 +50,6 @@ def _qualifiers() -> list[tuple[str, str]]:
 
 # digits grouped by spaces ("1 414 021 100", thin and no-break spaces normalize to a space) come first
 _TOKEN = regex.compile(r"\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d,.])|\d+(?:[.,]\d+)*|[\p{L}]+")
-_NEGATIVE = "سالب "
 _CLITIC = ("و", "ب", "ل", "ك", "ف")
 
 
@@ -63,6 +62,15 @@ def _word_value(tok: str) -> tuple[float, str] | None:
             return words[tok[1:]]
     if tok.startswith("ال") and tok[2:] in words and words[tok[2:]][1] in ("scale", "vague"):
         return words[tok[2:]]
+    return None
+
+
+def _negated(key: str, start: int) -> int | None:
+    """Where a negative word ("سالب") right before ``start`` begins, or None."""
+    before = key[:start].rstrip(" ")
+    word = before.rsplit(" ", 1)[-1]
+    if word and start - len(before) == 1 and word in word_set("negative_words.txt"):
+        return len(before) - len(word)
     return None
 
 
@@ -163,14 +171,14 @@ def find_numbers(text: str) -> list[NumberMention]:
                     i += 1
                     continue
                 # a lone "احد"/"احدي" is rarely a count
-                if j == i + 1 and tok in ("احد", "احدي", "واحد", "واحده") and not key[:s].endswith(_NEGATIVE):
+                if j == i + 1 and tok in ("احد", "احدي", "واحد", "واحده") and _negated(key, s) is None:
                     i += 1
                     continue
         if j <= i:
             j = i + 1
         ks, ke = s, toks[j - 1][2]
-        if key[:ks].endswith(_NEGATIVE) and value:
-            value, ks = -value, ks - len(_NEGATIVE)
+        if value and (sign_start := _negated(key, ks)) is not None:
+            value, ks = -value, sign_start
         qualifier, qs = _qualifier_before(key, ks)
         ds, de = offs[qs if qualifier else ks], offs[ke - 1] + 1
         out.append(NumberMention(value, text[ds:de], ds, de, qualifier, low, high, ke))
