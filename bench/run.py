@@ -127,6 +127,194 @@ def bench_analysis(shared: Path, n: int) -> dict:
             "recognizer_load_ms": round(load_ms, 1)}
 
 
+def _write_pages(recs: list[dict], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "snn.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps({"url": r["url"], "fetched_at": r.get("date_extracted"),
+                                 "text": f"{r.get('title') or ''}\n{r['content']}"}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its children that have ended (pools are shut down after each stage)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def end_to_end_once(pages: Path, workers: int, db: Path) -> dict:
+    """One digest of the pages into a fresh store, stage by stage (run in a fresh process by `bench_end_to_end`)."""
+    from marsad.pipeline import Pipeline
+    from marsad.report.export import write_digest
+    from marsad.store.db import Store
+
+    store = Store(db)
+    pipe = Pipeline(store, workers=workers)
+    stages: dict[str, dict] = {}
+    t_start, (m_start, k_start) = time.perf_counter(), _cpu()
+    last = (t_start, m_start, k_start)
+
+    def mark(stage: str) -> None:
+        nonlocal last
+        now, (m, k) = time.perf_counter(), _cpu()
+        stages[stage] = {"wall_s": now - last[0], "main_cpu_s": m - last[1], "worker_cpu_s": k - last[2]}
+        last = (now, m, k)
+
+    pipe.ingest([str(pages)])
+    mark("ingest")
+    n = pipe.extract_pending()
+    mark("extract")
+    pipe.analyze_pending()
+    mark("analyse")
+    touched = pipe.cluster_pending()
+    mark("dedup_and_cluster")
+    pipe.link_storylines(touched)
+    pipe.infer_dates(touched)
+    mark("storylines_and_dates")
+    pipe.build_reports(touched)
+    mark("story_reports")
+    write_digest(store, db.parent / "report")
+    mark("digest_json")
+    wall = time.perf_counter() - t_start
+    main_cpu, kid_cpu = _cpu()[0] - m_start, _cpu()[1] - k_start
+    out = {
+        "workers": workers, "articles": n, "stories": store.count("stories"),
+        "wall_s": round(wall, 2), "articles_per_s": round(n / wall, 2),
+        "cpu_ms_per_article": round((main_cpu + kid_cpu) / n * 1000, 2),
+        # everything the main process itself runs: with -j N the part no worker can take over
+        "main_process_cpu_ms_per_article": round(main_cpu / n * 1000, 2),
+        "stages": {k: {"wall_s": round(v["wall_s"], 2),
+                       "main_cpu_ms_per_article": round(v["main_cpu_s"] / n * 1000, 2),
+                       "worker_cpu_ms_per_article": round(v["worker_cpu_s"] / n * 1000, 2)} for k, v in stages.items()},
+        "peak_memory_mb": {"main_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                           "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)},
+    }
+    store.close()
+    return out
+
+
+def _floor(recs: list[dict]) -> dict:
+    """Reading the same pages (JSON lines), normalizing and tokenizing them: what no digest can beat."""
+    from marsad.arabic.normalize import normalize
+    from marsad.arabic.tokenize import tokenize
+
+    lines = [json.dumps({"text": f"{r.get('title') or ''}\n{r['content']}"}, ensure_ascii=False) for r in recs]
+    t0 = time.perf_counter()
+    tokens = 0
+    for line in lines:
+        tokens += len(tokenize(normalize(json.loads(line)["text"]), normalized=True))
+    dt = time.perf_counter() - t0
+    return {"articles_per_s": round(len(recs) / dt, 1), "tokens": tokens}
+
+
+def _html_versions(recs: list[dict]) -> list[str]:
+    """The same pages as plain news HTML: title, then one paragraph element per paragraph."""
+    from html import escape
+
+    out = []
+    for r in recs:
+        paras = "".join(f"<p>{escape(p)}</p>" for p in r["content"].split("\n") if p.strip())
+        title = escape(r.get("title") or "")
+        out.append(f"<html><head><title>{title}</title></head><body><header><nav>الرئيسية</nav></header>"
+                   f"<article><h1>{title}</h1>{paras}</article><footer>جميع الحقوق محفوظة</footer></body></html>")
+    return out
+
+
+def _analysis_stages(arts: list) -> dict:
+    """CPU ms per article of each analyser and of the recognizer's settings, the same articles, one process."""
+    import datetime as dt_
+
+    from marsad.analyze import ner
+    from marsad.analyze.claims import find_claims
+    from marsad.analyze.core import analyze
+    from marsad.analyze.dates import find_dates, find_durations
+    from marsad.analyze.entities import find_mentions
+    from marsad.analyze.quotes import find_quotes
+
+    def cpu_ms(fn, items) -> float:
+        t0 = time.process_time()
+        for x in items:
+            fn(x)
+        return round((time.process_time() - t0) / len(items) * 1000, 2)
+
+    [analyze(a) for a in arts[:50]]  # models loaded, caches as a running worker has them
+    out: dict = {"analyze_cpu_ms_per_article": cpu_ms(analyze, arts)}
+    out["analysis_articles_per_s_per_core"] = round(1000 / out["analyze_cpu_ms_per_article"], 1)
+    mentions = {a.id: find_mentions(a.text) for a in arts}
+    ref = {a.id: dt_.date.fromisoformat(a.published) if a.published else None for a in arts}
+    out["stages_cpu_ms_per_article"] = {
+        "entities_rules_only": cpu_ms(lambda a: find_mentions(a.text, use_model=False), arts),
+        "entities_with_recognizer": cpu_ms(lambda a: find_mentions(a.text), arts),
+        "dates": cpu_ms(lambda a: find_dates(a.text, ref[a.id]), arts),
+        "durations": cpu_ms(lambda a: find_durations(a.text), arts),
+        "quotes": cpu_ms(lambda a: find_quotes(a.text, a.id, mentions[a.id]), arts),
+        "claims": cpu_ms(lambda a: find_claims(a.text, a.id, mentions[a.id]), arts),
+    }
+    # the recognizer alone, by setting, on the same documents (the sentences entities.py gives it)
+    from marsad.analyze.entities import _WORD
+
+    docs = []
+    for a in arts:
+        words = [m.group() for m in _WORD.finditer(a.text)]
+        sents, cur = [], []
+        for w in words + ["."]:
+            if w in (".", "!", "؟", "?", "\n"):
+                if cur:
+                    sents.append(cur)
+                cur = []
+            else:
+                cur.append(w)
+        docs.append(sents)
+    rec = ner._shipped()
+    settings = {}
+    for name, gate, neural in ((f"default (neural stage, gate {ner.NEURAL_GATE:.2f})", ner.NEURAL_GATE, rec.neural),
+                               ("neural stage on every sentence", 1.0, rec.neural),
+                               ("two CRF stages only", ner.NEURAL_GATE, None)):
+        r = ner.Recognizer(rec.stage1, rec.stage2, rec.lexicon, neural, rec.paths, neural_gate=gate, _types=rec._table())
+        settings[name] = cpu_ms(r.tag_document, docs)
+    few = docs[:200]
+    settings["crfsuite on feature strings (before #19), first 200"] = cpu_ms(rec.tag_document_crfsuite, few)
+    settings["default, same first 200"] = cpu_ms(rec.tag_document, few)
+    out["recognizer_cpu_ms_per_article"] = settings
+    return out
+
+
+def bench_end_to_end(shared: Path, n: int | None, workers: list[int], out_dir: Path) -> dict:
+    """The digest of the first ``n`` SaudiNewsNet records at each ``-j``, each in a fresh process,
+    beside the read + normalize + tokenize floor and trafilatura alone on HTML versions of the pages."""
+    from marsad.api import extract_text
+
+    recs = snn(shared, n)
+    pages = _write_pages(recs, out_dir / "pages")
+    result: dict = {"articles": len(recs), "floor_read_normalize_tokenize": _floor(recs)}
+    htmls = _html_versions(recs[:300])
+    [_trafilatura_only(h) for h in htmls[:10]]
+    [_extract_html(h) for h in htmls[:10]]
+    t0 = time.perf_counter()
+    [_trafilatura_only(h) for h in htmls]
+    traf = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    [_extract_html(h) for h in htmls]
+    ours = time.perf_counter() - t0
+    result["html_first_300"] = {"trafilatura_alone_pages_per_s": round(len(htmls) / traf, 1),
+                                "marsad_extract_pages_per_s": round(len(htmls) / ours, 1),
+                                "time_ratio_marsad_to_trafilatura": round(ours / traf, 3)}
+    print(json.dumps(result), file=sys.stderr)
+    for j in workers:
+        db = out_dir / f"j{j}" / "marsad.db"
+        db.parent.mkdir(parents=True)
+        result[f"j{j}"] = json.loads(subprocess.run(
+            [sys.executable, __file__, "--e2e-once", str(pages), "--e2e-workers", str(j), "--e2e-db", str(db)],
+            check=True, capture_output=True, text=True).stdout)
+        print(json.dumps(result[f"j{j}"]), file=sys.stderr)
+    if len(workers) > 1:
+        result["speedup"] = round(result[f"j{workers[-1]}"]["articles_per_s"] / result[f"j{workers[0]}"]["articles_per_s"], 2)
+    arts = [extract_text(f"{r.get('title') or ''}\n{r['content']}") for r in recs[:1000]]
+    result["analysis"] = _analysis_stages(arts)
+    return result
+
+
 def bench_full(shared: Path, n: int | None, workers: int, out_dir: Path) -> dict:
     from marsad.pipeline import Pipeline
     from marsad.report.export import write_digest
@@ -279,6 +467,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--extract-pages", type=int, default=2000)
     ap.add_argument("--skip-full", action="store_true")
+    ap.add_argument("--skip-extraction", action="store_true")
+    ap.add_argument("--e2e", type=int, default=1000,
+                    help="SaudiNewsNet records for the end-to-end run at -j 1 and -j N (0: all; -1: skip)")
+    ap.add_argument("--e2e-once", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--e2e-workers", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--e2e-db", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", default="bench/results/bench.json")
     ap.add_argument("--add-pages", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--pages-dir", type=Path, help=argparse.SUPPRESS)
@@ -286,13 +480,21 @@ def main() -> None:
     if args.add_pages:
         print(json.dumps(add_pages_fresh(args.add_pages, args.pages_dir)))
         return
+    if args.e2e_once:
+        print(json.dumps(end_to_end_once(args.e2e_once, args.e2e_workers, args.e2e_db)))
+        return
     shared = Path(args.shared)
     report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                                 "platform": platform.platform()}}
-    report["extraction"] = bench_extraction(shared, args.extract_pages, args.workers)
-    print(json.dumps(report["extraction"]), file=sys.stderr)
-    report["analysis"] = bench_analysis(shared, 1000)
-    print(json.dumps(report["analysis"]), file=sys.stderr)
+    if args.e2e >= 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            report["end_to_end"] = bench_end_to_end(shared, args.e2e or None, sorted({1, args.workers}), Path(tmp))
+        print(json.dumps(report["end_to_end"]), file=sys.stderr)
+    if not args.skip_extraction:
+        report["extraction"] = bench_extraction(shared, args.extract_pages, args.workers)
+        print(json.dumps(report["extraction"]), file=sys.stderr)
+        report["analysis"] = bench_analysis(shared, 1000)
+        print(json.dumps(report["analysis"]), file=sys.stderr)
     if not args.skip_full:
         with tempfile.TemporaryDirectory() as tmp:
             report["full_pipeline"] = bench_full(shared, args.articles, args.workers, Path(tmp))

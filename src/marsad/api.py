@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from marsad.analyze.core import analyze
-from marsad.analyze.dates import weekday_mentions
 from marsad.analyze.entities import entity_keys
-from marsad.cluster.features import cosine, term_vector
-from marsad.cluster.similarity import combine, date_factor, entity_overlap, event_weekday
+from marsad.cluster.similarity import Profile, graded_similarity, pair_features, profile
 from marsad.extract.core import extract
 from marsad.model import Article, Page
 from marsad.sources.files import page_id
@@ -18,25 +16,24 @@ def extract_text(text: str, source: str = "<text>") -> Article:
     return extract(Page(page_id(text), source, kind, text))  # type: ignore[arg-type]
 
 
+def article_profile(article: Article) -> Profile:
+    """What `similarity` compares of one article (analysis included; compute once, compare often)."""
+    an = analyze(article)
+    keys = entity_keys(m for m in an.mentions if m.type in ("PERS", "ORG", "LOC"))
+    return profile(article.title, article.paragraphs, keys, article.published)
+
+
 def similarity(a: str | Article, b: str | Article) -> float:
-    """How likely two articles report the same event, in [0, 1].
+    """How related two articles are, in [0, 1], on the scale people grade pairs with.
 
     Each side is an `Article` or the text of a page (title on the first line, then
-    the body; HTML is accepted).  This is the measure the clustering uses for a
-    pair: TF-IDF cosine of stemmed, normalized terms blended with the overlap of
-    canonical entities, times the compatibility of their event days (publication
-    dates, or the weekdays they call "today").  Scores of 0.33 and above put two
-    articles into one story.
+    the body; HTML is accepted).  About 1 means the same event, 2/3 the same
+    storyline, 1/3 the same topic, 0 unrelated (``docs/labelling_guide.md``).  The
+    score is a logistic function of the term cosine, the title-to-lead cosine,
+    rarity-weighted entity overlap, shared figures and the gap between publication
+    days, the last three only when both sides have them
+    (`marsad.cluster.similarity.graded_similarity`).
     """
     arts = [x if isinstance(x, Article) else extract_text(x) for x in (a, b)]
-    feats = []
-    for art in arts:
-        an = analyze(art)
-        feats.append((
-            term_vector(art.title, art.paragraphs),
-            entity_keys(m for m in an.mentions if m.type in ("PERS", "ORG", "LOC")),
-            art.published,
-            event_weekday(weekday_mentions(art.text)),
-        ))
-    (va, ea, pa, wa), (vb, eb, pb, wb) = feats
-    return combine(cosine(va, vb), entity_overlap(ea, eb), date_factor(pa, wa, pb, wb))
+    pa, pb = (article_profile(art) for art in arts)
+    return graded_similarity(pair_features(pa, pb))

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 PublishedHow = Literal["explicit", "metadata", "inferred"]
 PageKind = Literal["text", "html"]
-Granularity = Literal["day", "month", "year"]
+Granularity = Literal["day", "week", "month", "season", "year", "decade"]
+DateAnchor = Literal["point", "since", "until"]  # a date alone, the start of a span (منذ), its end (حتى)
 FactStatus = Literal["agree", "conflict", "single-source"]
 
 
@@ -82,6 +83,8 @@ class DateMention:
     end: int
     relative: bool = False
     end_value: str | None = None  # for ranges
+    anchor: DateAnchor = "point"
+    from_duration: bool = False  # counted back from the reference ("منذ 3 أيام"): a span, not an event's date
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,8 @@ class TimelineEntry:
     text: str
     article_ids: tuple[str, ...]
     granularity: Granularity = "day"
+    anchor: DateAnchor = "point"
+    background: bool = False  # outside the story's own days (older history, far plans, whole years)
 
 
 @dataclass(frozen=True, slots=True)

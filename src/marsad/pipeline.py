@@ -15,7 +15,6 @@ table) happens when a story's report is built.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -30,7 +29,7 @@ from marsad.analyze.dates import weekday_mentions
 from marsad.analyze.entities import entity_keys
 from marsad.arabic.terms import idf as background_idf
 from marsad.arabic.terms import terms
-from marsad.cluster.features import term_vector
+from marsad.cluster.features import term_counts, term_vector, weigh_counts
 from marsad.cluster.online import OnlineClusterer, lookup_storylines
 from marsad.cluster.similarity import event_weekday
 from marsad.dedup.minhash import (
@@ -46,6 +45,7 @@ from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
 from marsad.model import Analysis, Article, Page
 from marsad.report.story import build_story, build_storyline
+from marsad.sources.budget import PAGE_SECONDS, Guarded
 from marsad.sources.files import discover, page_id, read_path
 from marsad.store.db import WAL_SOFT_LIMIT, Store
 
@@ -82,11 +82,16 @@ class Pipeline:
     """Runs the stages against one store."""
 
     def __init__(self, store: Store, stages: Stages | None = None, progress: Progress | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, page_seconds: float | None = PAGE_SECONDS,
+                 notice: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.stages = stages or Stages()
         self.progress = progress or _quiet
         self.workers = max(1, workers)
+        # extraction / analysis of one page may take this long (see sources/budget.py); None: no deadline
+        self.page_seconds = page_seconds
+        self.notice = notice  # told when the run waits for another writer of the same store
+        self.failed: list[InputError] = []  # pages the process stages refused or kept degraded
 
     def _map(self, fn: Callable, items: list, total: int) -> Iterable:
         """fn over items, in order; in a process pool when there are many (stage functions are pure)."""
@@ -137,15 +142,22 @@ class Pipeline:
         pending = self.store.pending_pages()
         total = len(pending)
         self._pools: list = []
-        results = iter(self._map(partial(_extract_with_terms, self.stages.extract), pending, total))
+        guarded = Guarded(self.stages.extract, self.page_seconds, "extract")
+        results = iter(self._map(partial(_extract_with_terms, guarded), pending, total))
         for k in range(0, total, BATCH):
             chunk = pending[k: k + BATCH]
             pairs = [next(results) for _ in chunk]
+            # a page over its budget (or one extraction fails on) is an input error, not the end of the run
+            failed = [(page, a) for page, (a, _) in zip(chunk, pairs, strict=True) if isinstance(a, InputError)]
+            pairs = [p for p in pairs if not isinstance(p[0], InputError)]
             articles = [a for a, _ in pairs]
             with self.store.batch():
                 self.store.bump_term_df(t for _, t in pairs)
                 for a in articles:
                     self.store.add_article(a, {})
+                for page, err in failed:
+                    self.store.drop_page(page.id, err.source, err.problem)
+            self.failed.extend(err for _, err in failed)
             self.progress("extract", min(k + BATCH, total), total)
         self._close_pools()
         return total
@@ -161,11 +173,19 @@ class Pipeline:
         total = len(pending)
         self._pools = []
         articles = (self.store.article(i) for i in pending)
-        results = iter(self._map(self.stages.analyze, articles, total))  # type: ignore[arg-type]
+        guarded = Guarded(self.stages.analyze, self.page_seconds, "analyse")
+        # the workers also compute what the clustering needs of each article alone (`prepare`)
+        results = iter(self._map(partial(_analyse_and_prepare, guarded), articles, total))  # type: ignore[arg-type]
         for k in range(0, total, BATCH):
             batch = [next(results) for _ in pending[k: k + BATCH]]
             with self.store.batch():
-                for r in batch:
+                for r, prepared in batch:
+                    self.store.put_prepared(prepared["article_id"], prepared)
+                    if isinstance(r, tuple):  # kept degraded: an empty analysis, and the page named
+                        r, why = r
+                        source = self.store.article(r.article_id).source
+                        self.store.record_error(source, why)
+                        self.failed.append(InputError(source, why))
                     self.store.put_analysis(r)
             self.progress("analyse", min(k + BATCH, total), total)
         self._close_pools()
@@ -175,12 +195,11 @@ class Pipeline:
     def _idf(self) -> Callable[[str], float]:
         n_store = self.store.count("articles")
         cache: dict[str, float] = {}
-        conn = self.store.conn
+        df = self.store.document_term_df
 
         def fn(term: str) -> float:
             if term not in cache:
-                row = conn.execute("SELECT df FROM term_df WHERE term=?", (term,)).fetchone()
-                cache[term] = background_idf(term, n_store, row[0] if row else 0)
+                cache[term] = background_idf(term, n_store, df(term))
             return cache[term]
 
         return fn
@@ -212,18 +231,23 @@ class Pipeline:
             with self.store.batch() as conn:
                 for aid in order[k: k + step]:
                     art = arts[aid]
-                    feats = self.features(art, self.store.analysis(aid), idf_fn)
-                    sigs = signatures(art.paragraphs)
+                    if prepared := self.store.prepared(aid):  # computed by the analysis workers
+                        feats = _from_prepared(art, prepared, idf_fn)
+                        sigs = Signatures.unpack(prepared["minhash"])
+                    else:  # a store analysed before this was kept
+                        feats = self.features(art, self.store.analysis(aid), idf_fn)
+                        sigs = signatures(art.paragraphs)
                     duplicate_of, shared_stories = self._dedup(aid, sigs, bands, conn)
-                    feats["duplicate_of"] = duplicate_of
+                    copy_first = bool(duplicate_of) and is_original(art, self.store.article(duplicate_of))
+                    feats["duplicate_of"] = None if copy_first else duplicate_of
                     if duplicate_of and (sid := self.store.story_of(duplicate_of)):
                         story_id = sid
                         clusterer.assign_to(aid, feats, story_id)
+                        if copy_first:  # the page stored first is the copy of this one
+                            self.store.mark_duplicate(duplicate_of, aid)
                     else:
                         story_id, _ = clusterer.assign(aid, feats, shared_stories)
-                    conn.execute("INSERT OR REPLACE INTO features VALUES (?,?)",
-                                 (aid, json.dumps({**feats, "minhash": {"doc": sigs.to_json()["doc"]}},
-                                                  ensure_ascii=False)))
+                    self.store.put_features(aid, {**feats, "minhash": {"doc": sigs.to_json()["doc"]}})
                     touched.add(story_id)
             self.progress("cluster", min(k + step, total), total)
         return touched
@@ -239,8 +263,7 @@ class Pipeline:
         duplicate_of = None
         if sigs.doc is not None:
             for cand in sorted(bands.candidates("doc", sigs.doc)):
-                other = Signatures.from_json(json.loads(conn.execute(
-                    "SELECT data FROM features WHERE article_id=?", (cand,)).fetchone()[0])["minhash"])
+                other = Signatures.from_json(self.store.features(cand)["minhash"])
                 if other.doc is not None and jaccard(sigs.doc, other.doc) >= DOC_THRESHOLD:
                     duplicate_of = cand
                     break
@@ -262,7 +285,7 @@ class Pipeline:
                 sim = containment(texts[aid][pi], other_paras[int(other_pi)])
                 if sim >= PARA_THRESHOLD:
                     (a, pa), (b, pb) = sorted([(aid, pi), (other_id, int(other_pi))])
-                    conn.execute("INSERT OR REPLACE INTO shared_paragraphs VALUES (?,?,?,?,?)", (a, pa, b, pb, round(sim, 3)))
+                    self.store.add_shared_paragraph(a, pa, b, pb, round(sim, 3))
                     if (sid := self.store.story_of(other_id)):
                         shared_stories.add(sid)
             bands.add("para", f"{aid}:{pi}", psig)
@@ -291,31 +314,32 @@ class Pipeline:
 
     # -- 7. story reports ----------------------------------------------------
     def build_reports(self, story_ids: set[str]) -> None:
-        conn = self.store.conn
         lines: set[str] = set()
         total = len(story_ids)
         for n, sid in enumerate(sorted(story_ids), 1):
             ids = self.store.story_members(sid)
             if not ids:
                 continue
-            row = conn.execute("SELECT storyline_id FROM story_state WHERE story_id=?", (sid,)).fetchone()
-            line_id = row[0] if row else None
+            line_id = self.store.storyline_of(sid)
             items = [(self.store.article(i), self.store.analysis(i)) for i in ids]
             items.sort(key=lambda it: (it[0].published or it[0].fetched_at or "", it[0].id))
-            shared = list(conn.execute(
-                "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
-                f"WHERE article_a IN ({','.join('?' * len(ids))}) AND article_b IN ({','.join('?' * len(ids))})", ids + ids))
-            dup_rows = conn.execute(
-                f"SELECT article_id, story_id, duplicate_of FROM assignments WHERE article_id IN ({','.join('?' * len(ids))})", ids)
-            story = build_story(sid, line_id, items, shared, {a: (s_, d) for a, s_, d in dup_rows})
+            shared = self.store.shared_paragraphs_among(ids)
+            story = build_story(sid, line_id, items, shared, self.store.assignments_of(ids))
             with self.store.batch():
                 self.store.put_story(story)
-                conn.execute("UPDATE story_state SET dirty=0 WHERE story_id=?", (sid,))
+                self.store.mark_story_clean(sid)
+                if line_id:
+                    # in the same transaction: a run killed before the storyline's report is written
+                    # finds the storyline still to do (it used to be remembered only in memory)
+                    self.store.mark_storyline_dirty(line_id)
             if line_id:
                 lines.add(line_id)
             self.progress("report", n, total)
+        lines |= self.store.dirty_storylines()
         for lid in sorted(lines):
             stories = self.store.story_views(lid)
+            if not stories:
+                continue
             with self.store.batch():
                 self.store.put_storyline(build_storyline(lid, stories))
 
@@ -344,6 +368,11 @@ class Pipeline:
 
     # -- all together -----------------------------------------------------------
     def process(self) -> RunReport:
+        # one writer at a time: a second run on the same store waits here (see Store.writer)
+        with self.store.writer(self.notice):
+            return self._process()
+
+    def _process(self) -> RunReport:
         report = RunReport()
         clock = _StageClock(report.seconds)
         report.articles = self.extract_pending()
@@ -364,13 +393,20 @@ class Pipeline:
         self.store.checkpoint(WAL_SOFT_LIMIT)
         clock.mark("checkpoint")
         report.stories_touched = len(touched)
+        report.errors.extend(self.failed)
+        self.failed = []
         return report
 
     def run(self, paths: Iterable[str]) -> RunReport:
+        with self.store.writer(self.notice):
+            return self._run(paths)
+
+    def _run(self, paths: Iterable[str]) -> RunReport:
         t0 = time.perf_counter()
         report = self.ingest(paths)
         ingest = time.perf_counter() - t0
         processed = self.process()
+        report.errors.extend(processed.errors)
         report.articles = processed.articles
         report.stories_touched = processed.stories_touched
         report.seconds = {"ingest": ingest, **processed.seconds}
@@ -412,10 +448,53 @@ def _day(timestamp: str | None) -> str | None:
     return None
 
 
+def prepare(article: Article, analysis: Analysis) -> dict:
+    """What the clustering needs of one article that depends on the article alone (run in a worker):
+    position-weighted term counts, MinHash signatures, the weekday it calls "today", entity keys."""
+    return {
+        "article_id": article.id,
+        "counts": term_counts(article.title, article.paragraphs),
+        "minhash": signatures(article.paragraphs).pack(),
+        "weekday": event_weekday(weekday_mentions(article.text)),
+        "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
+    }
+
+
+def _analyse_and_prepare(analyze_fn: Callable[[Article], object], article: Article) -> tuple[object, dict]:
+    result = analyze_fn(article)
+    analysis = result[0] if isinstance(result, tuple) else result
+    return result, prepare(article, analysis)  # type: ignore[arg-type]
+
+
+def _from_prepared(article: Article, prepared: dict, idf_fn: Callable[[str], float]) -> dict:
+    """`Pipeline.features` from what a worker prepared: only the IDF weighting (the store's counts) is left."""
+    return {
+        "vector": weigh_counts(prepared["counts"], idf_fn),
+        "published": article.published or _day(article.fetched_at),
+        "weekday": prepared["weekday"],
+        "entities": prepared["entities"],
+    }
+
+
 def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tuple[Article, set[str]]:
     """Extract a page and the set of its content terms (for the store's document frequencies), in a worker."""
     article = extract_fn(page)
+    if isinstance(article, InputError):  # refused by the page budget (sources/budget.py)
+        return article, set()
     return article, set(terms((article.title or "") + "\n" + article.text))
+
+
+def is_original(article: Article, other: Article) -> bool:
+    """Is ``article`` the original of its near-identical ``other``, rather than its copy?
+
+    The page that names the agency it carries (a wire, or "وكالات") is the original of an
+    unattributed copy; otherwise the one published (or fetched) first.  On a tie the page
+    already stored stays the original.
+    """
+    if bool(article.wires) != bool(other.wires):
+        return bool(article.wires)
+    mine, theirs = article.published or article.fetched_at, other.published or other.fetched_at
+    return bool(mine and theirs and mine < theirs)
 
 
 def infer_publication(article: Article, dated: Counter) -> str | None:

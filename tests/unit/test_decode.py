@@ -95,3 +95,97 @@ def test_missing_path_is_named(tmp_path):
     missing = str(tmp_path / "nope")
     (err,) = list(discover([missing]))
     assert isinstance(err, InputError) and missing in str(err)
+
+
+# -- issue #13: defensive decoding, schema, special files, budgets, output hygiene --------------------------
+def test_mixed_utf8_and_cp1256_decoded_by_line():
+    data = ("عنوان الخبر\n" + TEXT + "\n").encode("utf-8") + (TEXT.replace("الحكومة", "الوزارة") + "\n").encode("cp1256")
+    text, enc = decode_bytes(data, "mixed.txt")
+    assert text.splitlines()[0] == "عنوان الخبر" and TEXT in text and "الوزارة" in text
+    assert enc.startswith("utf-8+")
+
+
+def test_a_line_holding_both_encodings_is_split_at_the_foreign_bytes():
+    data = "خبر عاجل: ".encode() + "الحكومة تعلن".encode("cp1256") + " — ".encode() + "نهاية".encode()
+    text, _ = decode_bytes(b"\n".join([TEXT.encode(), data]), "x")
+    assert text.splitlines()[1] == "خبر عاجل: الحكومة تعلن — نهاية"
+
+
+@pytest.mark.parametrize("content", ["\u200b\u200c\u200d\ufeff" * 50, "... --- !!! ***", "\u202e\u202c" * 10])
+def test_no_visible_letters_is_empty(content):
+    with pytest.raises(InputError) as exc:
+        decode_bytes(content.encode("utf-8"), "z.txt")
+    assert "empty" in str(exc.value)
+
+
+def test_jsonl_schema(tmp_path):
+    p = tmp_path / "r.jsonl"
+    p.write_text("\n".join([
+        "[" * 50_000 + "]" * 50_000,
+        '{"text": "نص", "n": ' + "1" * 5000 + "}",
+        json.dumps({"text": TEXT, "fetched_at": [1]}, ensure_ascii=False),
+        json.dumps({"text": TEXT, "url": "http://[::1"}, ensure_ascii=False),
+        '{"text": "\\udc80' + TEXT + '"}',
+    ]), encoding="utf-8")
+    items = list(read_path(str(p)))
+    assert [type(i).__name__ for i in items] == ["InputError", "InputError", "InputError", "Page", "Page"]
+    assert items[3].url is None and "\ufffd" in items[4].content
+
+
+def test_special_files_are_refused(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "p.txt")
+    (err,) = list(read_path(str(tmp_path / "p.txt")))  # returns at once instead of blocking on the FIFO
+    assert "FIFO" in str(err)
+    (err,) = list(read_path("/dev/zero"))
+    assert "device" in str(err)
+
+
+def test_undecodable_file_name_is_stored_with_escapes(tmp_path):
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/n\xff.txt"
+    with open(raw, "wb") as fh:
+        fh.write(TEXT.encode())
+    (page,) = list(read_path(os.fsdecode(raw)))
+    assert page.source.endswith("n\\xff.txt")
+    page.source.encode("utf-8")
+
+
+def test_page_budgets():
+    from marsad.model import Page
+    from marsad.sources.budget import page_problem
+    from marsad.sources.files import page_id
+
+    def page(kind, content):
+        return Page(page_id(content), "x", kind, content)
+
+    assert page_problem(page("text", TEXT)) is None
+    assert "paragraphs" in page_problem(page("html", "<p>ف</p>" * 10_001))
+    assert "nested" in page_problem(page("html", "<div>" * 1001 + "ف" + "</div>" * 1001))
+    assert "line too long" in page_problem(page("text", "ف" * 200_001))
+    assert page_problem(page("html", "<p>" + "ف" * 300_000 + "</p>")) is None  # one-line HTML is usual
+
+
+def test_deadline_turns_a_slow_stage_into_an_error():
+    import time
+
+    from marsad.model import Page
+    from marsad.sources.budget import Guarded
+
+    def slow(page):
+        if page.source != "<warm-up>":  # the untimed warm-up call (models loading) is not the slow page
+            time.sleep(5)
+
+    t0 = time.monotonic()
+    err = Guarded(slow, 0.5, "extract")(Page("p1", "slow.html", "html", "<p>نص</p>"))
+    assert isinstance(err, InputError) and "longer than 0.5 s" in str(err) and time.monotonic() - t0 < 4
+
+
+def test_textsafe():
+    from marsad.textsafe import for_html, one_line, safe_name
+
+    assert one_line("a\nb\x1b[31m\u202ec\x07") == "a\\nb\\x1b[31m\\u202ec\\x07"
+    assert safe_name("x\udcff\ud800") == "x\\xff\\ud800"
+    assert for_html("\u202eabc\x1b") == "abc\\x1b"

@@ -66,6 +66,15 @@ def find_claims(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) 
     out: list[Claim] = []
     for sent in split_sentences(text):
         out.extend(_sentence_claims(sent.text, sent.start, article_id, mentions))
+    if any(c.attributed_to and " " not in c.attributed_to.strip() for c in out):
+        # "بحسب الوزير": the person the article introduced with that title, as for quotes
+        from dataclasses import replace
+
+        from marsad.analyze.quotes import resolve_party, titled_people
+
+        titles = titled_people(text, mentions)
+        out = [replace(c, attributed_to=resolve_party(c.attributed_to, titles, mentions, c.start))
+               if c.attributed_to and " " not in c.attributed_to.strip() else c for c in out]
     return out
 
 
@@ -73,6 +82,16 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
     key, offs = normalize_with_offsets(sentence)
     claims: list[Claim] = []
     for num in find_numbers(sentence):
+        measured = _measured(sentence, key, num)
+        if measured is not None:
+            category, value, noun = measured
+            claims.append(Claim(
+                value=value, counted=noun, category=category, text=sentence, article_id=article_id,
+                qualifier=num.qualifier, attributed_to=_attribution(sentence, num.start, offset, mentions),
+                number_text=sentence[num.start:_unit_end(sentence, num)].strip(),
+                start=offset + num.start, end=offset + num.end,
+            ))
+            continue
         if num.value is not None and 1900 <= num.value <= 2100 and num.qualifier is None and "." not in num.text:
             continue  # a year
         after = key[num.key_end:].split()
@@ -104,8 +123,102 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
             low=num.low, high=num.high, number_text=num.text,
             start=offset + num.start, end=offset + num.end,
         ))
+    claims.extend(_fraction_claims(sentence, key, offs, offset, article_id, mentions))
     claims.extend(_denials(sentence, key, offs, offset, article_id, mentions))
     return claims
+
+
+# -- rates, percentages, basis points and money ----------------------------------------------------
+# A figure followed by a unit (في المئة, %, نقطة أساس, نقطة مئوية, دينار, دولار …) is a claim about what
+# the nearest measure word before it names (الفائدة, التضخم, تخصيص, قرض …): its category is
+# "measure:unit" ("interest-rate:percent", "interest-rate:bp", "allocation:dinar"), so figures of one
+# measure and unit are compared across outlets and never against another currency.  Percentage points
+# are read as basis points (نصف نقطة مئوية = 50).
+
+MEASURE_WINDOW = 8  # words before the figure searched for what it measures
+
+
+@cache
+def _units() -> list[tuple[str, str]]:
+    return sorted(mapping("units.tsv").items(), key=lambda kv: -len(kv[0]))
+
+
+@cache
+def _measures() -> dict[str, tuple[str, str]]:
+    from marsad.arabic.lexicons import table
+
+    return {row[0]: (row[1], row[2]) for row in table("measures.tsv")}
+
+
+def _unit_after(key: str, key_end: int) -> tuple[str, int] | None:
+    """(unit, end in the key) of the unit written right after a figure."""
+    rest = key[key_end:]
+    stripped = rest.lstrip(" ")
+    if stripped[:1] in ("%", "٪"):
+        return "percent", key_end + (len(rest) - len(stripped)) + 1
+    for phrase, unit in _units():
+        if stripped.startswith(phrase) and (len(stripped) == len(phrase) or not stripped[len(phrase)].isalpha()):
+            return unit, key_end + (len(rest) - len(stripped)) + len(phrase)
+    return None
+
+
+def _unit_end(sentence: str, num) -> int:
+    key, offs = normalize_with_offsets(sentence)
+    found = _unit_after(key, num.key_end)
+    if not found:
+        return num.end
+    end = found[1]
+    return offs[end - 1] + 1 if 0 < end <= len(offs) else num.end
+
+
+def _measure_before(words: list[str], kind: str) -> tuple[str, str] | None:
+    """(measure, the word naming it) nearest before a figure, of the kind the unit reads."""
+    measures = _measures()
+    for w in reversed(words[-MEASURE_WINDOW:]):
+        clean = regex.sub(r"[^\p{L}]", "", w)
+        for cand in (clean, clean[1:] if clean[:1] in "وبل" else None, clean[2:] if clean.startswith("لل") else None):
+            if cand and cand in measures and measures[cand][1] == kind:
+                return measures[cand][0], cand
+            if cand and "ال" + cand in measures and measures["ال" + cand][1] == kind:
+                return measures["ال" + cand][0], cand
+    return None
+
+
+def _measured(sentence: str, key: str, num) -> tuple[str, float | None, str] | None:
+    """(category, value, measure word) of a figure with a unit, or None."""
+    found = _unit_after(key, num.key_end)
+    if found is None or num.value is None:
+        return None
+    unit, _ = found
+    value = num.value
+    kind = "rate" if unit in ("percent", "bp", "pp") else "money"
+    if unit == "pp":
+        unit, value = "bp", value * 100
+    before = normalize(sentence[: num.start]).split()
+    measure = _measure_before(before, kind)
+    name, word = measure if measure else ("share" if kind == "rate" else "amount", "")
+    return f"{name}:{unit}", value, word
+
+
+def _half_point(key: str) -> list[tuple[int, int]]:
+    """Spans of "نصف نقطة مئوية" (a quarter too): percentage points written as a fraction word."""
+    return [(m.start(), m.end()) for m in regex.finditer(r"(?<![\p{L}])[بو]?(نصف|ربع) نقط[هة](?: م[ئي]وي[هة])?", key)]
+
+
+def _fraction_claims(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
+                     mentions: tuple[Mention, ...]) -> list[Claim]:
+    out = []
+    for s, e in _half_point(key):
+        word = regex.search(r"(نصف|ربع)", key[s:e]).group(1)
+        value = 50.0 if word == "نصف" else 25.0
+        before = key[:s].split()
+        measure = _measure_before(before, "rate")
+        name = measure[0] if measure else "share"
+        ds, de = offs[s], offs[e - 1] + 1
+        out.append(Claim(value=value, counted=measure[1] if measure else "", category=f"{name}:bp", text=sentence,
+                         article_id=article_id, attributed_to=_attribution(sentence, ds, offset, mentions),
+                         number_text=sentence[ds:de].lstrip("بو"), start=offset + ds, end=offset + de))
+    return out
 
 
 def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
@@ -198,10 +311,11 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
             seg_end = t.end()
             if len(words) >= 6 or sentence[t.end(): t.end() + 1] in "،,:":
                 break
-        for m in local:
-            ms = m.start - offset
-            if seg_start <= ms < max(seg_end, seg_start + 1) and m.type in ("PERS", "ORG", "LOC"):
-                return m.text
+        # a person in the subject wins over the body they speak for ("محافظة البنك المركزي ليلى العامري")
+        in_subject = [m for m in local if seg_start <= m.start - offset < max(seg_end, seg_start + 1)
+                      and m.type in ("PERS", "ORG", "LOC")]
+        if in_subject:
+            return next((m.text for m in in_subject if m.type == "PERS"), in_subject[0].text)
         if words:
             return " ".join(words[:4])
         if fallback_verb is None:

@@ -3,28 +3,52 @@
 Understands
 * day, month and year in Egyptian/Gulf (سبتمبر), Levantine/Iraqi (أيلول) and Maghrebi
   (جوان) month names, alone or paired (``27 سبتمبر/أيلول 2020``), with digit or
-  ordinal days (``العاشر من نوفمبر/تشرين الثاني 2020``);
-* numeric dates (21/09/2023, 2023-09-21) and English date lines (``21st, September 2023``);
+  ordinal days (``العاشر من نوفمبر/تشرين الثاني 2020``), coordinated or ranged days
+  (``يومي 10 و11 أبريل``, ``من 6 إلى 15 أغسطس``: the first day, the last as ``end_value``);
+* numeric dates (21/09/2023, 2023-09-21, Hijri ``20/10/1436هـ``) and English date lines;
 * Hijri dates (``15 رمضان 1444 هـ``), converted to Gregorian with hijridate;
-* years and ranges (``عام 2020``, ``بين 1988 و1994``);
-* relative expressions resolved against a reference date (publication): اليوم,
-  أمس, أول أمس, غدا, غداة, weekday names (the most recent such day not after the
-  reference), الشهر/العام الماضي, a month without a year (the most recent one);
+* years: with or without ``عام/العام/سنة`` and ``م/هـ`` (``2002م``, ``في 2004``, ``(1949)``,
+  ``العام 1887``), ranges (``بين 1988 و1994``, ``1854 - 1900``), seasons (``صيف 2015``) and
+  decades (``التسعينيات`` -> ``199X``);
+* relative expressions resolved against a reference date (publication): اليوم, أمس, أول أمس,
+  غدا, weekday names (the last such day, or the next one when the clause looks ahead: a
+  future verb, "المقرر", "توقعت"), الأسبوع/الشهر/العام الماضي/المقبل/الحالي (a week, a
+  month, a year: never a day), هذا العام, a month without a year (the most recent one);
+* offsets: ``قبل 95 عاما``, ``قبل خمسة وتسعين عاما``, ``بعد يومين`` counted from the reference
+  day at the granularity of their unit (a year, a month, a week or a day);
 * durations (``44 يوما``, ``24 ساعة``).
 
-Every result keeps its granularity and the exact text it came from.
+What is *not* resolved: vague spans (``منذ سنوات``, ``منذ عقود``, ``قبل أيام``, ``منذ أكثر من
+ثلاثة أعوام``), offsets counted from an event rather than from today (``بعد يومين من
+الأمطار``), scores and ratios (``2-1``, ``3/1``).  ``منذ 3 أيام`` is resolved but flagged
+``from_duration`` (a span that lasts until now, not the date of an event); ``منذ``/``حتى`` set
+``anchor`` to ``since``/``until``.
+
+Every result keeps its granularity and the exact text it came from.  Word lists are data
+files: months.tsv, weekdays.tsv, ordinals.tsv, english_months.tsv, date_offsets.tsv,
+duration_units.tsv, date_directions.tsv, date_cues.tsv, seasons.tsv, decades.tsv.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import cache
 
 import regex
 
-from marsad.arabic.lexicons import mapping, table
+from marsad.arabic.lexicons import mapping, table, word_set
 from marsad.arabic.normalize import normalize, normalize_with_offsets
 from marsad.model import DateMention, Duration
+
+
+@cache
+def _cues() -> dict[str, frozenset[str]]:
+    """date_cues.tsv as kind -> set of normalized words (a word may have several kinds)."""
+    out: dict[str, set[str]] = {}
+    for word, kind in table("date_cues.tsv"):
+        out.setdefault(kind, set()).add(word)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @cache
@@ -36,26 +60,49 @@ def _grammar() -> dict[str, regex.Pattern]:
     eng = {k: int(v) for k, v in mapping("english_months.tsv").items()}
     ordinals = {k: int(v) for k, v in mapping("ordinals.tsv").items()}
     weekdays = {k: int(v) for k, v in mapping("weekdays.tsv").items()}
+    directions = mapping("date_directions.tsv")
+    seasons = mapping("seasons.tsv")
+    decades = {k: int(v) for k, v in mapping("decades.tsv").items()}
+    numwords = mapping("number_words.tsv", 2)  # word -> kind
 
     def alt(words):
         return "|".join(sorted((regex.escape(w) for w in words), key=len, reverse=True))
 
+    def dirs(kind: str) -> str:
+        return alt(w for w, d in directions.items() if d == kind)
+
+    past_alt, next_alt, cur_alt = dirs("past"), dirs("next"), dirs("current")
     # month names may carry a proclitic (في/ب/ل) and are bounded by non-letters
     greg_alt, hijri_alt, eng_alt = alt(greg), alt(hijri), alt(eng)
     ord_alt, wd_alt = alt(ordinals), alt(weekdays)
     bare_wd_alt = alt({k[2:] for k in weekdays if k.startswith("ال")})
     offsets = {k: int(v) for k, v in mapping("date_offsets.tsv").items()}
-    units = {row[0]: (row[1], int(row[2])) for row in table("duration_units.tsv")}
+    units = {row[0]: (row[1], int(row[2]), row[3] if len(row) > 3 else "one") for row in table("duration_units.tsv")}
     unit_alt = alt(units)
-    single_unit_alt = alt(w for w, (_, count) in units.items() if count == 1)
+    single_unit_alt = alt(w for w, (_, count, _f) in units.items() if count == 1)
+    numw_alt = alt(w for w, kind in numwords.items() if kind in ("unit", "teen", "ten", "hundred"))
+    cues = _cues()
+    vague_alt = alt(cues.get("vague_count", ()))
+    more_alt = alt(cues.get("more_than", ()))
+    approx_alt = alt(cues.get("approx", ()))
     lb = r"(?<![\p{L}])"
     rb = r"(?![\p{L}])"
+    yr = r"(?:1[89]|20)\d\d"
+    count = rf"(?:\d+|(?:{numw_alt})(?:\s+و\s*(?:{numw_alt}))*|{vague_alt})"
     month = rf"(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?P<m2>{greg_alt})\s*\)?)?"
     day = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*[.\-/]?|(?P<dord>{ord_alt}))"
-    year = r"(?P<y>(?:1\d|20)\d\d)"
+    year = r"(?P<y>(?:1\d|20)\d\d)"  # beside a month name any four-digit year is a year
     pats = {
         "greg_full": regex.compile(
-            rf"{lb}(?:{day}[\s,.]*(?:من\s+(?:شهر\s+)?|شهر\s+)?)?[وبلف]?{month}{rb}(?:[\s,،]*(?:(?:من\s+)?(?:عام|العام|سنه|السنه)\s+)?{year}(?:\s*م{rb})?)?(?P<past>\s+(?:الماضي|المنصرم|الفائت))?(?P<next>\s+(?:المقبل|القادم))?"
+            rf"{lb}(?:{day}[\s,.]*(?:من\s+(?:شهر\s+)?|شهر\s+)?)?[وبلف]?{month}{rb}(?:[\s,،]*(?:(?:من\s+)?(?:عام|العام|سنه|السنه)\s+)?{year}(?:\s*م{rb})?)?(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?(?P<cur>\s+(?:{cur_alt}){rb})?"
+        ),
+        "coord_days": regex.compile(
+            rf"{lb}(?:(?:يومي|يومى)\s+|(?:من|بين)\s+(?:يوم\s+)?(?:ال)?)(?P<d1>\d{{1,2}})\s*[,،]?\s*(?:و\s*|-\s*|(?:الي|حتي|وحتي|ولغايه|لغايه)\s+(?:يوم\s+)?(?:ال)?)(?P<d2>\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?"
+            rf"(?:(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?:{greg_alt})\s*\)?)?{rb}(?:[\s,،]*(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y>{yr}))?(?P<cur>\s+(?:{cur_alt}|{next_alt}|{past_alt}){rb})?"
+            rf"|(?P<rel>الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})|هذا\s+الشهر){rb})"
+        ),
+        "coord_wd": regex.compile(
+            rf"{lb}يومي\s+(?P<wd>{wd_alt})\s+و\s*(?:{wd_alt}){rb}(?:\s+(?P<dir>{past_alt}|{next_alt}){rb})?"
         ),
         "eng": regex.compile(
             rf"(?i){lb}(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(?:of\s+)?(?P<m1>{eng_alt})|(?P<m1b>{eng_alt})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)[\s,]+{year}"
@@ -64,24 +111,43 @@ def _grammar() -> dict[str, regex.Pattern]:
             rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s*(?:من\s+)?(?:شهر\s+)?)?(?P<m1>{hijri_alt}){rb}\s*(?:(?:من\s+)?(?:عام|سنه)\s+)?(?P<y>1[34]\d\d)\s*(?:ه|هـ|هجري|هجريه|للهجره)?{rb}"
         ),
         "numeric": regex.compile(
-            r"(?<![\d/.\-])(?:(?P<y>(?:19|20)\d\d)[/\-.](?P<mo>\d{1,2})[/\-.](?P<d>\d{1,2})|(?P<d2>\d{1,2})[/\-.](?P<mo2>\d{1,2})[/\-.](?P<y2>(?:19|20)\d\d))(?![\d/.\-])"
+            r"(?<![\d/.\-])(?:(?P<y>(?:19|20|13|14)\d\d)\s*[/\-.]\s*(?P<mo>\d{1,2})\s*[/\-.]\s*(?P<d>\d{1,2})|(?P<d2>\d{1,2})\s*[/\-.]\s*(?P<mo2>\d{1,2})\s*[/\-.]\s*(?P<y2>(?:19|20|13|14)\d\d))(?![\d/\-]|\.\d)(?P<h>\s*ه)?"
         ),
         "range": regex.compile(
-            rf"{lb}(?:بين|من)\s+(?:(?:عامي|العامين|عام|العام)\s+)?(?P<y1>(?:19|20)\d\d)\s+(?:و\s*|الي\s+|حتي\s+)(?:عام\s+)?(?P<y2>(?:19|20)\d\d){rb}"
+            rf"{lb}(?:بين|من)\s+(?:(?:عامي|العامين|عام|العام)\s+)?(?P<y1>{yr})\s*م?\s+(?:و\s*|الي\s+|حتي\s+)(?:عام\s+)?(?P<y2>{yr})(?:\s*م)?{rb}"
         ),
         "year": regex.compile(
-            rf"{lb}(?:[وبلف]?(?:عام|العام|سنه|السنه|عامي)\s+)(?P<y>(?:19|20)\d\d){rb}(?:\s*م{rb})?"
+            rf"{lb}(?:[وبلف]?(?:عام|العام|سنه|السنه|عامي|اعوام|سنوات|لعام)\s+)(?P<y>{yr}){rb}(?:\s*م{rb})?"
         ),
-        "year_range": regex.compile(r"(?<![\d\-])(?P<y1>(?:19|20)\d\d)\s*-\s*(?P<y2>(?:19|20)\d\d)(?![\d\-])"),
+        "year_range": regex.compile(rf"(?<![\d\-/])(?P<y1>{yr})\s*م?\s*-\s*(?P<y2>{yr})(?![\d\-/])(?:\s*م{rb})?"),
+        "year_suffix": regex.compile(rf"(?<![\d/.\-])(?P<y>{yr})\s*م{rb}"),
+        "hijri_year": regex.compile(r"(?<![\d/.\-])(?P<y>1[34]\d\d)\s*(?:ه|هـ)(?:ـ)*(?![\p{L}])"),
+        "year_paren": regex.compile(rf"\(\s*(?P<y>{yr})\s*\)"),
+        "year_bare": regex.compile(rf"{lb}(?P<cue>[\p{{L}}]+)\s+(?P<y>{yr})(?![\d/\-]|[.,]\d)(?P<after>\s*[\p{{L}}]*)"),
+        "season": regex.compile(
+            rf"{lb}[وبلف]?(?:(?:ال)?(?:فصل)\s+)?(?P<s>{alt(seasons)})\s+(?:(?:عام|العام|سنه)\s+)?(?:(?P<y>{yr})|(?P<this>هذا\s+العام|العام\s+(?:{cur_alt})|هذه\s+السنه)|(?P<cur>{cur_alt})|(?P<last>(?:العام\s+)?(?:{past_alt}))|(?P<nxt>(?:العام\s+)?(?:{next_alt}))){rb}"
+        ),
+        "hijri_month": regex.compile(
+            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s+(?:من\s+)?|(?P<prep>في|خلال|منذ|حتي|مطلع|بدايه|نهايه)\s+)?(?:(?:[وبلف]?شهر|شهري)\s+(?P<m1>{hijri_alt}){rb}(?:\s+و\s*(?:{hijri_alt}))?(?:\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt}){rb})?"
+            rf"|(?P<m2>{hijri_alt})\s+(?P<dir2>{past_alt}|{next_alt}|{cur_alt}){rb})"
+        ),
+        "part_of_year": regex.compile(rf"{lb}(?:الربع|النصف)\s+[\p{{L}}]+\s+من\s+(?P<y>العام){rb}(?!\s+(?:{past_alt}|{next_alt}|{cur_alt}|\d))"),
+        "decade": regex.compile(
+            rf"{lb}[وبلف]?(?:(?:عقد|حقبه)\s+)?(?P<dec>{alt(decades)}){rb}(?P<hij>\s+(?:الهجري|الهجريه|من\s+القرن\s+الهجري))?"
+        ),
         "relative": regex.compile(
-            rf"{lb}(?P<rel>{alt(offsets)}|غداه|الليله\s+الماضيه)(?:\s*[,،]?\s*(?P<wd>{wd_alt}))?{rb}"
+            rf"{lb}(?P<rel>{alt(offsets)}|غداه|الليله\s+الماضيه)(?:\s*[,،]?\s*[(\"']?\s*(?P<wd>{wd_alt})\s*[)\"']?)?{rb}(?P<after>\s+[\p{{L}}]+)?"
         ),
         "offset": regex.compile(
-            rf"{lb}(?:(?P<dir>قبل|بعد|منذ)\s+)?(?P<parts>(?:(?:\d+|بضعه|بضع|عده)\s*)?(?:{unit_alt})(?:\s*(?:و|,|،)\s*(?:(?:\d+|بضعه|بضع)\s*)?(?:{unit_alt}))*){rb}(?P<now>\s+من\s+الان)?"
+            rf"{lb}(?:(?P<dir>قبل|بعد|منذ)\s+)?(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:من\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:و|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:من|علي)\s+(?P<what>[\p{{L}}]+))?"
         ),
+        "offset_dir": regex.compile(
+            rf"{lb}(?P<dir>قبل|بعد|منذ)\s+(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:من\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:و|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:من|علي)\s+(?P<what>[\p{{L}}]+))?"
+        ),
+        "offset_part": regex.compile(rf"(?:(?P<n>{count})\s*)?(?P<u>{unit_alt}){rb}"),
         "week_wd": regex.compile(
-            rf"{lb}(?:(?P<this>هذا\s+(?:الاسبوع\s+)?(?:يوم\s+)?)|(?P<next>الاسبوع\s+(?:القادم|المقبل)\s+(?:يوم\s+)?)|(?P<prev>الاسبوع\s+الماضي\s+(?:يوم\s+)?))(?P<wd>{wd_alt}){rb}"
-            rf"|{lb}(?:يوم\s+)?(?P<wd2>{wd_alt})\s+من\s+(?:ال)?اسبوع\s+(?P<dir2>القادم|المقبل|الماضي){rb}"
+            rf"{lb}(?:(?P<this>هذا\s+(?:الاسبوع\s+)?(?:يوم\s+)?)|(?P<next>الاسبوع\s+(?:{next_alt})\s+(?:يوم\s+)?)|(?P<prev>الاسبوع\s+(?:{past_alt})\s+(?:يوم\s+)?))(?P<wd>{wd_alt}){rb}"
+            rf"|{lb}(?:يوم\s+)?(?P<wd2>{wd_alt})\s+من\s+(?:ال)?اسبوع\s+(?P<dir2>{next_alt}|{past_alt}){rb}"
         ),
         "nth_wd_month": regex.compile(
             rf"{lb}(?P<n>اول|ثاني|ثالث|رابع|خامس|اخر)\s+(?:يوم\s+)?(?P<wd>{bare_wd_alt}|{wd_alt})\s+(?:من|في)\s+(?:شهر\s+)?(?:(?P<m1>{greg_alt})|(?P<this>هذا\s+الشهر)){rb}"
@@ -89,8 +155,11 @@ def _grammar() -> dict[str, regex.Pattern]:
         "wd_nth": regex.compile(
             rf"{lb}(?:يوم\s+)?(?P<wd>{wd_alt})\s+(?P<ord>الاول|الثاني|الثالث|الرابع|الخامس){rb}(?!\s*(?:عشر|و|من))"
         ),
+        "day_of_month": regex.compile(
+            rf"(?<![\d/.\-])(?:ال\s*)?(?P<d>\d{{1,2}})\s+(?:من\s+)?(?P<rel>الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})|هذا\s+الشهر){rb}"
+        ),
         "day_only": regex.compile(
-            rf"(?:{lb}(?:في|الي|يوم|حتي)\s+|{lb}ل(?=ل)|{lb}(?:يوم\s+)?(?P<wd>{wd_alt})\s+(?:في\s+)?)(?P<d>\d{{1,2}}|{ord_alt}|(?:[\p{{L}}]+(?:\s+و?[\p{{L}}]+)?))(?:\s+من\s+(?P<rel>هذا\s+الشهر|الشهر\s+(?:القادم|المقبل|الماضي)))?\s*(?=[.!?؟]|$)"
+            rf"(?:{lb}(?:في|الي|يوم|حتي)\s+(?:ال\s*)?|{lb}ل(?=ل)|{lb}(?:يوم\s+)?(?P<wd>{wd_alt})\s+(?:في\s+)?)(?P<d>\d{{1,2}}|{ord_alt}|(?:[\p{{L}}]+(?:\s+و?[\p{{L}}]+)?))(?:\s+من\s+(?P<rel>هذا\s+الشهر|الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})))?\s*(?=[.!?؟](?!\d)|$|(?(rel)[\s,،]|(?!)))"
         ),
         "numeric_short": regex.compile(
             r"(?<![\d/.\-])(?P<a>\d{1,2})\s*(?P<sep>[/\-.])\s*(?P<b>\d{1,2})(?:(?P=sep)(?P<c>\d{2}))?(?:\s*,\s*(?P<y>\d{4}|\d{2}))?(?![\d/\-]|\.\d)"
@@ -98,17 +167,23 @@ def _grammar() -> dict[str, regex.Pattern]:
         "month_first": regex.compile(
             rf"{lb}(?P<m1>{greg_alt})\s*[-,،]?\s*(?P<d>\d{{1,2}}(?!\d)|{ord_alt})(?P<rest>\s*[,،]?\s*(?:من\s+)?(?:(?P<y>[12]\d\d\d)|[\p{{L}}][\p{{L}}\s]*))?"
         ),
-        "weekday": regex.compile(rf"{lb}(?:[وبل]?(?:يوم|ليل|ليله|مساء|صباح)\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:الماضي|المنصرم|الفائت))?(?P<next>\s+(?:المقبل|القادم))?"),
-        "period": regex.compile(rf"{lb}(?P<unit>الشهر|العام|السنه|الاسبوع)\s+(?P<dir>الماضي|الماضيه|المنصرم|الفائت|المقبل|القادم|الحالي|الجاري){rb}"),
+        "weekday": regex.compile(
+            rf"{lb}(?:[وبل]?(?:يوم|ليل|ليله|مساء|صباح|ظهر|عصر|فجر)\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?"
+        ),
+        "period": regex.compile(
+            rf"{lb}(?:(?P<unit>الشهر|العام|السنه|الاسبوع)\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt})|(?:ل|ف|و)?(?P<this>هذا|هذه)\s+(?P<unit2>العام|السنه|الشهر|الاسبوع)){rb}"
+        ),
         "duration": regex.compile(
             rf"{lb}(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{single_unit_alt}){rb}"
         ),
     }
     weekdays.update({k[2:]: v for k, v in weekdays.items() if k.startswith("ال")})
-    tables = {"greg": greg, "hijri": hijri, "eng": eng, "ord": ordinals, "wd": weekdays, "offsets": offsets, "units": units}
+    tables = {"greg": greg, "hijri": hijri, "eng": eng, "ord": ordinals, "wd": weekdays, "offsets": offsets,
+              "units": units, "dirs": directions, "seasons": seasons, "decades": decades}
+    words = {name: tuple(tables[name]) for name in ("seasons", "decades", "hijri")}
+    # a plain substring test is far cheaper than a pattern that may start at every letter
+    tables["present"] = lambda key, name: any(w in key for w in words[name])  # type: ignore[assignment]
     return {"pats": pats, "tables": tables}  # type: ignore[return-value]
-
-
 
 
 def _valid(y: int, m: int, d: int) -> dt.date | None:
@@ -125,9 +200,70 @@ def _last_weekday(ref: dt.date, iso_weekday: int, *, strictly_before: bool = Fal
     return ref - dt.timedelta(days=delta)
 
 
+def _next_weekday(ref: dt.date, iso_weekday: int) -> dt.date:
+    """The first given weekday strictly after ``ref``."""
+    return ref + dt.timedelta(days=((iso_weekday - ref.isoweekday()) % 7) or 7)
+
+
 def _month_back(ref: dt.date, month: int) -> int:
     """The year of the most recent `month` not after `ref`."""
     return ref.year if month <= ref.month else ref.year - 1
+
+
+def _closest_year(ref: dt.date, month: int, day: int | None) -> int:
+    """The year that puts a month (or a day) without a year closest to ``ref``, past or coming."""
+    def gap(y: int) -> int:
+        d = _valid(y, month, min(day or 15, calendar.monthrange(y, month)[1]))
+        return abs((d - ref).days) if d else 10**6
+    return min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: (gap(y), -y if y <= ref.year else y))
+
+
+def _week(day: dt.date) -> str:
+    """ISO 8601 week of a day: 2015-W31."""
+    y, w, _ = day.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _hijri_to_greg(y: int, m: int, d: int) -> dt.date | None:
+    from hijridate import Hijri
+
+    try:
+        g = Hijri(y, m, d).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+    return dt.date(g.year, g.month, g.day)
+
+
+def _hijri_year(y: int) -> int | None:
+    """The Gregorian year that holds most of Hijri year ``y`` (its seventh month)."""
+    g = _hijri_to_greg(y, 7, 1)
+    return g.year if g else None
+
+
+def _looks_ahead(key: str, pos: int) -> bool:
+    """Whether the clause before ``pos`` looks ahead: the nearest tense cue (within 30 words of its sentence) is a future one.
+
+    A future cue is a word of date_cues.tsv's ``future`` kind or a verb with the future prefix
+    سـ (``سيغلق``, ``ستبدأ``); a past cue (``قال``, ``أعلن``, ``كان`` ...) stops the search.
+    Without a cue, "حتى الجمعة" looks ahead (a forecast, a deadline) and a bare weekday looks back.
+    """
+    default = _anchor(key, pos) == "until"
+    cues = _cues()
+    start = max(key.rfind(".", 0, pos), key.rfind("!", 0, pos), key.rfind("?", 0, pos), key.rfind("\n", 0, pos)) + 1
+    words = regex.findall(r"[\p{L}]+", key[start:pos])[-30:]
+    for w in reversed(words):
+        bare = w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w
+        if w in cues.get("future", ()) or bare in cues.get("future", ()) or _future_verb(bare):
+            return True
+        if w in cues.get("past", ()) or bare in cues.get("past", ()):
+            return False
+    return default
+
+
+def _future_verb(word: str) -> bool:
+    """سـ + an imperfect verb (سيغلق, ستبدأ, سنعمل), not a noun that happens to start that way."""
+    return (len(word) >= 5 and word[0] == "س" and word[1] in "يتن"
+            and word not in word_set("future_prefix_stops.txt"))
 
 
 def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
@@ -137,16 +273,19 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
     key, offs = normalize_with_offsets(text)
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
+    cues = _cues()
 
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    def add(s: int, e: int, value: str, gran: str, relative: bool = False, end_value: str | None = None):
+    def add(s: int, e: int, value: str, gran: str, relative: bool = False, end_value: str | None = None,
+            from_duration: bool = False, anchor: str | None = None) -> None:
         if not free(s, e):
             return
         taken.append((s, e))
         ds, de = offs[s], offs[e - 1] + 1 if e > 0 else offs[e]
-        out.append(DateMention(text[ds:de], value, gran, ds, de, relative, end_value))  # type: ignore[arg-type]
+        out.append(DateMention(text[ds:de], value, gran, ds, de, relative, end_value,  # type: ignore[arg-type]
+                               anchor or _anchor(key, s), from_duration))
 
     for m in pats["eng"].finditer(key):
         mon = tabs["eng"][normalize(m.group("m1") or m.group("m1b"))]
@@ -159,24 +298,22 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
             y, mo, d_ = int(m.group("y")), int(m.group("mo")), int(m.group("d"))
         else:
             y, mo, d_ = int(m.group("y2")), int(m.group("mo2")), int(m.group("d2"))
-        d = _valid(y, mo, d_)
+        d = _hijri_to_greg(y, mo, d_) if y < 1500 else _valid(y, mo, d_)
         if d:
             add(m.start(), m.end(), d.isoformat(), "day")
     for m in pats["hijri"].finditer(key):
-        from hijridate import Hijri
-
         mon = tabs["hijri"][m.group("m1")]
         y = int(m.group("y"))
         hday = int(m.group("d")) if m.group("d") else tabs["ord"].get(m.group("dord") or "")
-        try:
-            if hday:
-                g_ = Hijri(y, mon, hday).to_gregorian()
-                add(m.start(), m.end(), dt.date(g_.year, g_.month, g_.day).isoformat(), "day")
-            else:
-                g_ = Hijri(y, mon, 1).to_gregorian()
-                add(m.start(), m.end(), f"{g_.year:04d}-{g_.month:02d}", "month")
-        except (ValueError, OverflowError):
-            pass
+        if hday:
+            gd = _hijri_to_greg(y, mon, hday)
+            if gd:
+                add(m.start(), m.end(), gd.isoformat(), "day")
+        else:
+            gd = _hijri_to_greg(y, mon, 1)
+            if gd:
+                add(m.start(), m.end(), f"{gd.year:04d}-{gd.month:02d}", "month")
+    _coordinated(key, ref, pats, tabs, add)
     for m in pats["range"].finditer(key):
         add(m.start(), m.end(), m.group("y1"), "year", end_value=m.group("y2"))
     for m in pats["year_range"].finditer(key):
@@ -193,7 +330,7 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
             continue
         day = int(m.group("d")) if m.group("d") else tabs["ord"].get(m.group("dord") or "", None)
         year = int(m.group("y")) if m.group("y") else None
-        if year is None and day is None and not (m.group("past") or m.group("next")) and not m.group("m2"):
+        if year is None and day is None and not (m.group("past") or m.group("next") or m.group("cur")) and not m.group("m2"):
             # a bare month name: "في مايو" is a date, but "آب" / "ماي" alone are too ambiguous
             if len(name) < 4 or not ref:
                 continue
@@ -202,10 +339,14 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
                 continue
             if m.group("next"):
                 year = ref.year if mon > ref.month else ref.year + 1
-            else:
+            elif m.group("cur"):
+                year = ref.year
+            elif m.group("past"):
                 year = _month_back(ref, mon)
-                if m.group("past") and mon == ref.month and (day is None or day >= ref.day):
+                if mon == ref.month and (day is None or day >= ref.day):
                     year -= 1
+            else:
+                year = _closest_year(ref, mon, day)
             relative = True
         else:
             relative = False
@@ -215,58 +356,210 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
                 add(m.start(), m.end(), d.isoformat(), "day", relative)
         else:
             add(m.start(), m.end(), f"{year:04d}-{mon:02d}", "month", relative)
+    _seasons_decades(key, ref, pats, tabs, add)
     for m in pats["year"].finditer(key):
         add(m.start(), m.end(), m.group("y"), "year")
+    _bare_years(key, ref, pats, add, cues)
     if ref:
         for m in pats["relative"].finditer(key):
             rel_key = regex.sub(r"\s+", " ", m.group("rel"))
+            if not m.group("wd") and _not_today(key, m, cues, rel_key in ("اليوم", "امس")):
+                continue
             shift_days = -1 if rel_key.startswith("الليله") else tabs["offsets"].get(rel_key, 0)
             d = ref + dt.timedelta(days=shift_days)
-            if m.group("wd") and shift_days in (0, -1):
+            end = m.end("wd") if m.group("wd") else m.end("rel")
+            if m.group("wd"):
                 wd = tabs["wd"][m.group("wd")]
                 # trust the weekday when it disagrees with the offset by a day or two
-                d = _last_weekday(ref + dt.timedelta(days=shift_days), wd)
-            add(m.start(), m.end(), d.isoformat(), "day", True)
+                if shift_days > 0:
+                    d = _next_weekday(ref + dt.timedelta(days=shift_days - 1), wd)
+                else:
+                    d = _last_weekday(ref + dt.timedelta(days=shift_days), wd)
+            add(m.start(), end, d.isoformat(), "day", True)
         _conversational(key, ref, pats, tabs, add)
         for m in pats["weekday"].finditer(key):
             wd = tabs["wd"][m.group("wd")]
-            if m.group("next"):
-                d = ref + dt.timedelta(days=((wd - ref.isoweekday()) % 7) or 7)
+            if any(m.end() <= a <= m.end() + 12 and regex.fullmatch(r"[\s,،]*(?:الموافق)?[\s,،]*", key[m.end():a])
+                   for a, _ in taken):
+                continue  # "يوم الأحد الموافق 26 يوليو": the weekday of a date given in full
+            if m.group("next") or (not m.group("past") and _looks_ahead(key, m.start())):
+                d = _next_weekday(ref, wd)
             else:
                 d = _last_weekday(ref, wd, strictly_before=bool(m.group("past")))
             add(m.start(), m.end(), d.isoformat(), "day", True)
         for m in pats["period"].finditer(key):
-            unit, direction = m.group("unit"), m.group("dir")
-            step = -1 if direction in ("الماضي", "الماضيه", "المنصرم", "الفائت") else (
-                1 if direction in ("المقبل", "القادم") else 0)
+            unit = m.group("unit") or m.group("unit2")
+            direction = tabs["dirs"].get(m.group("dir") or "", "current")
+            step = {"past": -1, "next": 1}.get(direction, 0)
             if unit == "الشهر":
-                y, mo = ref.year, ref.month + step
-                if mo == 0:
-                    y, mo = y - 1, 12
-                elif mo == 13:
-                    y, mo = y + 1, 1
-                add(m.start(), m.end(), f"{y:04d}-{mo:02d}", "month", True)
+                first = _shift_months(ref.replace(day=1), step)
+                add(m.start(), m.end(), f"{first.year:04d}-{first.month:02d}", "month", True)
             elif unit in ("العام", "السنه"):
                 add(m.start(), m.end(), str(ref.year + step), "year", True)
             else:
-                d = ref + dt.timedelta(days=7 * step)
-                add(m.start(), m.end(), d.isoformat(), "day", True)
+                add(m.start(), m.end(), _week(ref + dt.timedelta(days=7 * step)), "week", True)
     out.sort(key=lambda x: x.start)
     return out
+
+
+def _anchor(key: str, start: int) -> str:
+    """'since' or 'until' when the words just before ``start`` open or close a span, else 'point'."""
+    cues = _cues()
+    words = regex.findall(r"[\p{L}]+", key[max(0, start - 30):start])[-3:]
+    for w in reversed(words):
+        if w in cues.get("filler", ()):
+            continue
+        bare = w[1:] if w[:1] == "و" and len(w) > 3 else w
+        if bare in cues.get("since", ()):
+            return "since"
+        if bare in cues.get("until", ()):
+            return "until"
+        break
+    return "point"
+
+
+def _not_today(key: str, m: regex.Match, cues: dict[str, frozenset[str]], bare: bool) -> bool:
+    """"اليوم الوطني", "جيل اليوم", "في اليوم", "صحيفة الغد": the word is not a day counted from publication."""
+    if key[max(0, m.start() - 1):m.start()] == '"' or key[m.end("rel"):m.end("rel") + 1] == '"':
+        return True  # "اليوم" in quotes is the newspaper of that name
+    after = (m.group("after") or "").strip()
+    if after and after in cues.get("today_not_after", ()):
+        return True
+    before = regex.findall(r"[\p{L}]+", key[max(0, m.start() - 20):m.start()])
+    if not before:
+        return False
+    # "في اليوم" (per day, that day), "في أمس الحاجة" (in dire need); "صحيفة الغد" (a newspaper)
+    return (bare and before[-1] in cues.get("today_not_before", ())) or before[-1] in cues.get("name_before", ())
+
+
+def _coordinated(key: str, ref: dt.date | None, pats: dict, tabs: dict, add) -> None:
+    """"يومي 10 و11 أبريل", "من 6 إلى 15 أغسطس", "يومي الجمعة والسبت الماضيين": the first day (and the last)."""
+    for m in pats["coord_days"].finditer(key):
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
+        if m.group("m1"):
+            mon = tabs["greg"][m.group("m1")]
+            if m.group("y"):
+                year = int(m.group("y"))
+            elif ref is None:
+                continue
+            else:
+                direction = tabs["dirs"].get((m.group("cur") or "").strip(), "")
+                if direction == "current":
+                    year = ref.year
+                elif direction == "next":
+                    year = ref.year if mon > ref.month else ref.year + 1
+                elif direction == "past":
+                    year = _month_back(ref, mon)
+                else:
+                    year = _closest_year(ref, mon, d1)
+        elif ref is not None:
+            direction = tabs["dirs"].get(m.group("rel").split()[-1], "current")
+            first = _shift_months(ref.replace(day=1), {"past": -1, "next": 1}.get(direction, 0))
+            year, mon = first.year, first.month
+        else:
+            continue
+        a, b = _valid(year, mon, d1), _valid(year, mon, d2)
+        if a and b and a <= b:
+            add(m.start(), m.end(), a.isoformat(), "day", not m.group("y"), b.isoformat())
+    if ref is None:
+        return
+    for m in pats["coord_wd"].finditer(key):
+        wd = tabs["wd"][m.group("wd")]
+        direction = tabs["dirs"].get(m.group("dir") or "", "")
+        if direction == "next" or (not direction and _looks_ahead(key, m.start())):
+            d = _next_weekday(ref, wd)
+        else:
+            d = _last_weekday(ref, wd, strictly_before=direction == "past")
+        add(m.start(), m.end(), d.isoformat(), "day", True)
+
+
+def _seasons_decades(key: str, ref: dt.date | None, pats: dict, tabs: dict, add) -> None:
+    present = tabs["present"]
+    for m in (pats["season"].finditer(key) if present(key, "seasons") else ()):
+        code = tabs["seasons"][m.group("s")]
+        if m.group("y"):
+            year = int(m.group("y"))
+        elif ref is None:
+            continue
+        else:
+            year = ref.year + (-1 if m.group("last") else 1 if m.group("nxt") else 0)
+        add(m.start(), m.end(), f"{year:04d}-{code}", "season", not m.group("y"))
+    if ref is not None:
+        for m in (pats["hijri_month"].finditer(key) if present(key, "hijri") else ()):
+            direction = tabs["dirs"].get(m.group("dir") or m.group("dir2") or "", "")
+            day = int(m.group("d")) if m.group("d") else tabs["ord"].get(m.group("dord") or "")
+            if not (day or direction or m.group("prep")):
+                continue  # "يعيد عليهم شهر رمضان": a wish, not a date
+            first = _hijri_month(ref, tabs["hijri"][m.group("m1") or m.group("m2")], direction)
+            if first is None:
+                continue
+            if day:
+                gd = _hijri_to_greg(first[0], first[1], day)
+                if gd:
+                    add(m.start(), m.end(), gd.isoformat(), "day", True)
+            else:
+                gd = _hijri_to_greg(first[0], first[1], 1)
+                add(m.start(), m.end(), f"{gd.year:04d}-{gd.month:02d}", "month", True)
+        for m in (pats["part_of_year"].finditer(key) if "من العام" in key else ()):
+            add(m.start(), m.end(), str(ref.year), "year", True)
+    for m in (pats["decade"].finditer(key) if present(key, "decades") else ()):
+        if m.group("hij"):
+            continue  # "السبعينيات الهجرية": a Hijri decade, not the 1970s
+        add(m.start(), m.end("dec"), f"19{tabs['decades'][m.group('dec')]}X", "decade")
+
+
+def _hijri_month(ref: dt.date, month: int, direction: str) -> tuple[int, int] | None:
+    """(Hijri year, month) of a Hijri month named without a year.
+
+    The latest such month that has begun by ``ref``, or the coming one for "المقبل".
+    """
+    from hijridate import Gregorian
+
+    hy = Gregorian(ref.year, ref.month, ref.day).to_hijri().year
+    starts = [(d, y) for y in (hy - 1, hy, hy + 1) if (d := _hijri_to_greg(y, month, 1))]
+    if direction == "next":
+        chosen = min((s for s in starts if s[0] > ref), default=None)
+    else:
+        chosen = max((s for s in starts if s[0] <= ref), default=None)
+    return (chosen[1], month) if chosen else None
+
+
+def _bare_years(key: str, ref: dt.date | None, pats: dict, add, cues: dict[str, frozenset[str]]) -> None:
+    """Years written without عام/سنة: "2002م", "1436هـ", "(1949)", "في 2004"."""
+    latest = (ref.year if ref else dt.date.today().year) + 30
+    for m in pats["year_suffix"].finditer(key):
+        if int(m.group("y")) <= latest:
+            add(m.start(), m.end(), m.group("y"), "year")
+    for m in pats["hijri_year"].finditer(key):
+        y = _hijri_year(int(m.group("y")))
+        if y:
+            add(m.start(), m.end(), str(y), "year")
+    for m in pats["year_paren"].finditer(key):
+        if int(m.group("y")) <= latest:
+            add(m.start(), m.end(), m.group("y"), "year")
+    stops = word_set("stopwords.txt")
+    for m in pats["year_bare"].finditer(key, overlapped=True):
+        cue = m.group("cue")
+        bare = cue[1:] if cue[:1] in ("و", "ف") and len(cue) > 3 else cue
+        if cue not in cues.get("year_cue", ()) and bare not in cues.get("year_cue", ()):
+            continue
+        after = m.group("after").strip()
+        # "في 1800 سيارة" counts cars; "في 2004 الأرض" or "في 2004،" is a year
+        definite = regex.match(r"[وفبلك]?ال|لل", after)
+        if after and not definite and after not in stops and after not in cues.get("year_next_ok", ()) and after != "م":
+            continue
+        if int(m.group("y")) <= latest:
+            add(m.start("y"), m.end("y"), m.group("y"), "year")
 
 
 def _shift_months(day: dt.date, months: int) -> dt.date:
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
-    import calendar
-
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _nth_weekday(year: int, month: int, wd: int, n: int) -> dt.date | None:
     """The n-th (1-based; -1 = last) given ISO weekday of a month."""
-    import calendar
-
     days = [dt.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
     matches = [d for d in days if d.isoweekday() == wd]
     try:
@@ -285,8 +578,16 @@ def _words_value(text: str) -> int | None:
     return None
 
 
+def _number_word(word: str) -> int | None:
+    """The value of a single number word of number_words.tsv ("عشر" -> 10)."""
+    value = mapping("number_words.tsv").get(word)
+    return int(float(value)) if value else None
+
+
+_HIJRI_YEAR = regex.compile(r"(?<!\d)1[34]\d\d\s*ه")
 _NTH = {"اول": 1, "ثاني": 2, "ثالث": 3, "رابع": 4, "خامس": 5, "اخر": -1,
         "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5}
+_UNIT_RANK = {"minute": 0, "hour": 0, "day": 0, "week": 1, "month": 2, "year": 3, "decade": 3}
 
 
 def _month_first(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
@@ -314,39 +615,80 @@ def _month_first(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
             add(m.start(), end if m.group("y") is None else m.end("y"), d.isoformat(), "day", m.group("y") is None)
 
 
+def _offset(key: str, ref: dt.date, m: regex.Match, tabs: dict, add) -> None:
+    """"قبل 95 عاما", "بعد يومين", "منذ 1 شهر و 21 أيام من الآن", counted from ``ref``.
+
+    Vague counts ("منذ سنوات", "قبل أيام", "بضعة أشهر", "منذ عقود", "أكثر من ثلاثة أعوام")
+    and offsets from an event ("بعد يومين من الأمطار") are left unresolved.
+    """
+    now = m.group("what") in ("الان",)
+    if m.group("tail") and not now and (m.group("tail").split()[0] == "من" or m.group("dir") == "بعد"):
+        return  # counted from an event named after it ("بعد يومين على هجوم"), not from today
+    if m.group("more") or not (m.group("dir") or now):
+        return
+    if regex.match(r"\s*\d", key[m.end("parts"):]):
+        return  # "منذ يوم 6-10": the day is named next, this is no offset
+    cues = _cues()
+    days = months = 0
+    finest = 3
+    for part in _grammar()["pats"]["offset_part"].finditer(m.group("parts")):  # type: ignore[index]
+        unit_word = part.group("u")
+        unit = tabs["units"].get(unit_word)
+        if unit is None:
+            continue
+        raw = (part.group("n") or "").strip()
+        if raw in cues.get("vague_count", ()):
+            return
+        if raw:
+            n = int(raw) if raw.isdigit() else (_words_value(raw) or _number_word(raw))
+            if not n:
+                return
+        elif unit[2] == "many":
+            return  # "منذ سنوات", "منذ عقود": no count, no date
+        else:
+            n = unit[1]
+        finest = min(finest, _UNIT_RANK[unit[0]])
+        if unit[0] in ("day", "hour", "minute"):
+            days += n if unit[0] == "day" else 0
+        elif unit[0] == "week":
+            days += 7 * n
+        elif unit[0] == "month":
+            months += n
+        elif unit[0] == "year":
+            months += 12 * n
+        elif unit[0] == "decade":
+            months += 120 * n
+    if not days and not months:
+        return
+    sign = 1 if m.group("dir") == "بعد" else -1
+    d = _shift_months(ref, sign * months) + dt.timedelta(days=sign * days)
+    # "من الآن" counts exactly from now (a day); otherwise the unit is the precision
+    if finest == 0 or now:
+        value, gran = d.isoformat(), "day"
+    elif finest == 1:
+        value, gran = _week(d), "week"
+    elif finest == 2:
+        value, gran = f"{d.year:04d}-{d.month:02d}", "month"
+    else:
+        value, gran = str(d.year), "year"
+    since = m.group("dir") == "منذ"
+    end = m.end() if now else m.end("parts")
+    add(m.start(), end, value, gran, True, from_duration=since, anchor="since" if since else "point")
+
+
 def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
     """Dates said the way people speak them, resolved against ``ref`` (before the plain weekday rule)."""
-    for m in pats["offset"].finditer(key):
-        if not (m.group("dir") or m.group("now")):
-            continue
-        days = months = 0
-        for part in regex.finditer(r"(?:(\d+|بضعه|بضع|عده)\s*)?([\p{L}]+)", m.group("parts")):
-            unit = tabs["units"].get(part.group(2))
-            if unit is None:
-                continue
-            count = part.group(1)
-            n = int(count) if count and count.isdigit() else (3 if count else unit[1])
-            if unit[0] == "day":
-                days += n
-            elif unit[0] == "week":
-                days += 7 * n
-            elif unit[0] == "month":
-                months += n
-            elif unit[0] == "year":
-                months += 12 * n
-            elif unit[0] == "decade":
-                months += 120 * n
-        if not days and not months:
-            continue
-        sign = 1 if m.group("dir") == "بعد" else -1
-        d = _shift_months(ref, sign * months) + dt.timedelta(days=sign * days)
-        add(m.start(), m.end(), d.isoformat(), "day", True)
+    hijri_page = bool(_HIJRI_YEAR.search(key))  # a page that writes Hijri years may write "7/11" in Hijri too
+    # the pattern without a direction word tries every position: only run it for "... من الآن"
+    for m in pats["offset" if "من الان" in key else "offset_dir"].finditer(key):
+        _offset(key, ref, m, tabs, add)
     week_start = ref - dt.timedelta(days=ref.isoweekday() - 1)
     for m in pats["week_wd"].finditer(key):
         wd = tabs["wd"][m.group("wd") or m.group("wd2")]
-        if m.group("next") or m.group("dir2") in ("القادم", "المقبل"):
+        dir2 = tabs["dirs"].get(m.group("dir2") or "", "")
+        if m.group("next") or dir2 == "next":
             base = week_start + dt.timedelta(days=7)
-        elif m.group("prev") or m.group("dir2") == "الماضي":
+        elif m.group("prev") or dir2 == "past":
             base = week_start - dt.timedelta(days=7)
         else:
             base = week_start
@@ -365,6 +707,12 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
         d = _nth_weekday(ref.year, ref.month, tabs["wd"][m.group("wd")], _NTH[m.group("ord")])
         if d:
             add(m.start(), m.end(), d.isoformat(), "day", True)
+    for m in pats["day_of_month"].finditer(key):
+        direction = tabs["dirs"].get(m.group("rel").split()[-1], "current")
+        base = _shift_months(ref.replace(day=1), {"past": -1, "next": 1}.get(direction, 0))
+        d = _valid(base.year, base.month, int(m.group("d")))
+        if d:
+            add(m.start(), m.end(), d.isoformat(), "day", True)
     for m in pats["day_only"].finditer(key):
         raw = m.group("d")
         day = int(raw) if raw.isdigit() else tabs["ord"].get(raw) or tabs["ord"].get("ال" + raw.removeprefix("ل"))
@@ -373,14 +721,14 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
         if not day or not 1 <= day <= 31:
             continue
         rel = regex.sub(r"\s+", " ", m.group("rel") or "")
-        if rel.startswith("الشهر") and rel.endswith(("القادم", "المقبل")):
+        direction = tabs["dirs"].get(rel.split()[-1], "current") if rel.startswith("الشهر") else ("current" if rel else "")
+        if direction == "next":
             base = _shift_months(ref.replace(day=1), 1)
-        elif rel.endswith("الماضي"):
+        elif direction == "past":
             base = _shift_months(ref.replace(day=1), -1)
-        elif rel or day <= ref.day:
-            base = ref.replace(day=1)
         else:
-            base = _shift_months(ref.replace(day=1), -1)
+            # a day without a month is read in the month of publication ("في 27" written on the 7th)
+            base = ref.replace(day=1)
         d = _valid(base.year, base.month, day)
         if d:
             add(m.start("d"), m.end(), d.isoformat(), "day", True)
@@ -392,14 +740,48 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
         else:
             if sep == "." and not regex.match(r"\s*(?:[.!?؟]|$)", key[m.end():]):
                 continue  # "4.22 في المئة" is a decimal, not a date
+            if not m.group("y") and _score_like(key, m):
+                continue  # "فاز 3/1", "(2/2)", "المادة 3/14", "2/3 من": a score or a ratio
             mo, d_ = (b, a) if a > 12 else (a, b) if b > 12 or sep == "." or m.group("y") else (b, a)
             if m.group("y"):
                 y = int(m.group("y")) + (2000 if len(m.group("y")) == 2 else 0)
             else:
                 y = _month_back(ref, mo)
+                hijri = _hijri_short(ref, d_, mo) if hijri_page else None
+                greg = _valid(y, mo, d_)
+                if hijri and (greg is None or abs((greg - ref).days) > 90):
+                    # Saudi pages write "يوم السبت 7/11" in the Hijri calendar: take the reading near the page's day
+                    add(m.start(), m.end(), hijri.isoformat(), "day", True)
+                    continue
         d = _valid(y, mo, d_)
         if d:
             add(m.start(), m.end(), d.isoformat(), "day", not m.group("c") and not m.group("y"))
+
+
+def _hijri_short(ref: dt.date, day: int, month: int) -> dt.date | None:
+    """A day/month read in the Hijri calendar: the occurrence within 90 days of ``ref``, if any."""
+    from hijridate import Gregorian
+
+    hy = Gregorian(ref.year, ref.month, ref.day).to_hijri().year
+    near = [d for y in (hy - 1, hy, hy + 1) if (d := _hijri_to_greg(y, month, day)) and abs((d - ref).days) <= 90]
+    return min(near, key=lambda d: abs((d - ref).days)) if near else None
+
+
+def _score_like(key: str, m: regex.Match) -> bool:
+    """Whether a short d/m form reads as a score, a ratio or an article number rather than a date."""
+    if int(m.group("a")) <= 9 and int(m.group("b")) <= 9 and not _date_cue_before(key, m.start()):
+        return True
+    before = key[max(0, m.start() - 3):m.start()]
+    if "(" in before or '"' in before or regex.match(r"\s*(?:من|\))", key[m.end():]):
+        return True
+    words = regex.findall(r"[\p{L}]+", key[max(0, m.start() - 60):m.start()])[-6:]
+    stops = _cues().get("score_context", frozenset())
+    return any(w in stops or w[1:] in stops for w in words)
+
+
+def _date_cue_before(key: str, pos: int) -> bool:
+    words = regex.findall(r"[\p{L}]+", key[max(0, pos - 20):pos])
+    return bool(words) and words[-1] in _cues().get("date_cue", frozenset())
 
 
 def find_durations(text: str) -> list[Duration]:

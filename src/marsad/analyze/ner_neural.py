@@ -19,10 +19,11 @@ training used, so both sides see the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from marsad.analyze.ner import TYPES, _token_feats, strip_clitics
 from marsad.arabic.normalize import normalize
@@ -32,7 +33,7 @@ TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 DOC_LABELS = ("none", "PERS", "LOC", "ORG", "MISC", "nodoc")
 FLAGS = ("gz_LOC", "gz_PERS", "gz_ORG", "role", "al", "shape=A", "shape=L", "shape=D", "shape=P", "c=none")
 MAX_CHARS = 20
-TOKEN_CACHE = 20_000  # tokens whose input projections are kept (8 * hidden float32 each: 64 MB at 100 units)
+TOKEN_CACHE = 40_000  # tokens whose input projections are kept (8 * hidden float32 each: 192 MB at 150 units, filled as used)
 MAX_TOKENS = 80  # longest piece the LSTM reads at once (ner.sentences cuts training sentences there too)
 PAD, UNK = 0, 1
 
@@ -79,6 +80,17 @@ def context_ids(stage1_tags: list[str], doc_features: list[list[str]]) -> list[i
     return [TAG_INDEX[t] * len(DOC_LABELS) + doc_label(f) for t, f in zip(stage1_tags, doc_features, strict=True)]
 
 
+@cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_thread():
+    """One BLAS thread for the small matrices here (a second costs more CPU than it saves); the
+    controller is made once (entering ``threadpool_limits`` afresh costs about 2 ms a call)."""
+    return _controller().limit(limits=1)
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
@@ -95,6 +107,9 @@ class NeuralTagger:
     w: dict[str, np.ndarray]
     cache_size: int = TOKEN_CACHE
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _slots: dict[str, int] = field(default_factory=dict, repr=False)  # token -> row of `_store`
+    _store: np.ndarray | None = field(default=None, repr=False)  # (cache_size, 2, 4 * hidden), scaled for `_run`
+    _packed: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: str | Path) -> NeuralTagger:
@@ -162,6 +177,106 @@ class NeuralTagger:
             h = g[:, 3 * hidden:] * np.tanh(c)
             out[:, t] = h
         return out
+
+    # -- the document path: one pass over a whole document, both directions at once --------------
+
+    def _prepared(self) -> dict[str, np.ndarray]:
+        """Weights rearranged once for `_run`: gates ordered i, f, o, g and pre-scaled so one tanh serves all.
+
+        σ(z) = (1 + tanh(z / 2)) / 2, so the i, f, o rows are halved and the cell input g left as is.
+        """
+        if self._packed:
+            return self._packed
+        hidden = self.w["w_hh_f"].shape[1]
+        order = np.r_[0:2 * hidden, 3 * hidden:4 * hidden, 2 * hidden:3 * hidden]  # torch's i, f, g, o -> i, f, o, g
+        scale = np.r_[np.full(3 * hidden, 0.5), np.ones(hidden)].astype(np.float32)
+        dims = self.w["w_ih_f"].shape[1] - self.w["ctx_emb"].shape[1]
+        p = self._packed
+        p["w_in"] = np.concatenate([self.w["w_ih" + d][order, :dims].T * scale for d in ("_f", "_r")],
+                                   axis=1).astype(np.float32)  # (static dims, 2 * 4H)
+        p["b_in"] = np.concatenate([self.w["b" + d][order] * scale for d in ("_f", "_r")]).astype(np.float32)
+        p["ctx"] = np.stack([self.w["ctx_proj" + d][:, order] * scale for d in ("_f", "_r")], axis=1).astype(np.float32)
+        p["rec"] = np.stack([self.w["w_hh" + d][order].T * scale for d in ("_f", "_r")]).astype(np.float32)
+        p["out_w"] = np.ascontiguousarray(self.w["out_w"].T.astype(np.float32))
+        return p
+
+    def _slots_of(self, tokens: list[str]) -> np.ndarray:
+        """Rows of the projection store holding each token's static inputs times both directions' input weights."""
+        p = self._prepared()
+        slots = self._slots
+        missing = list(dict.fromkeys(t for t in tokens if t not in slots))
+        if missing:
+            if len(slots) + len(missing) > self.cache_size:
+                slots.clear()
+                missing = list(dict.fromkeys(tokens))
+            if self._store is None:
+                self._store = np.zeros((self.cache_size, 2, p["w_in"].shape[1] // 2), np.float32)
+            first = len(slots)
+            x = self._static_inputs(missing).astype(np.float32)
+            self._store[first:first + len(missing)] = (x @ p["w_in"] + p["b_in"]).reshape(len(missing), 2, -1)
+            slots.update(zip(missing, range(first, first + len(missing)), strict=True))
+        return np.fromiter((slots[t] for t in tokens), np.int64, len(tokens))
+
+    def document_posteriors(self, tokens: list[str], lengths: list[int], contexts: np.ndarray) -> np.ndarray:
+        """(tokens, len(TAGS)) tag posteriors of a document given flat, with its sentence lengths.
+
+        Sentences are read in pieces of at most `MAX_TOKENS`; the pieces are packed longest first,
+        so each step of the LSTM runs only the pieces still going, both directions in one product.
+        """
+        from marsad.analyze.ner import marginals_batch
+
+        p = self._prepared()
+        with _one_thread():
+            slots = self._slots_of(tokens)
+            pre = self._store[slots] + p["ctx"][contexts]  # type: ignore[index]
+            pieces = []
+            a = 0
+            for n in lengths:
+                for b in range(a, a + n, MAX_TOKENS):
+                    pieces.append((b, min(MAX_TOKENS, a + n - b)))
+                a += n
+            emissions = self._run(pre, pieces)
+        return marginals_batch(emissions.astype(np.float64), lengths, self.w["trans"].astype(np.float64),
+                               self.w["start"].astype(np.float64), self.w["end"].astype(np.float64))
+
+    def _run(self, pre: np.ndarray, pieces: list[tuple[int, int]]) -> np.ndarray:
+        """Tag scores (tokens, len(TAGS)) of the pieces (start, length) of flat inputs ``pre`` (tokens, 2, 4H)."""
+        p = self._prepared()
+        rec = p["rec"]
+        hidden = rec.shape[1]
+        pieces = sorted(pieces, key=lambda x: -x[1])
+        lengths = np.array([n for _, n in pieces])
+        longest = int(lengths[0])
+        steps = np.arange(longest)
+        starts = np.array([a for a, _ in pieces])[:, None]
+        fwd = starts + np.minimum(steps, lengths[:, None] - 1)  # (pieces, longest) flat index read at each step
+        bwd = starts + np.maximum(lengths[:, None] - 1 - steps, 0)
+        x = np.stack([pre[fwd, 0], pre[bwd, 1]])  # (2, pieces, longest, 4H)
+        active = len(pieces) - np.searchsorted(np.sort(lengths), steps, side="right")
+        h = np.zeros((2, len(pieces), hidden), np.float32)
+        c = np.zeros_like(h)
+        out = np.zeros((2, len(pieces), longest, hidden), np.float32)
+        three = 3 * hidden
+        for t in range(longest):
+            a = active[t]
+            z = x[:, :a, t] + np.matmul(h[:, :a], rec)
+            np.tanh(z, out=z)
+            gates = z[..., :three]
+            gates *= 0.5
+            gates += 0.5
+            cell = gates[..., hidden:2 * hidden] * c[:, :a] + gates[..., :hidden] * z[..., three:]
+            c[:, :a] = cell
+            ht = gates[..., 2 * hidden:three] * np.tanh(cell)
+            h[:, :a] = ht
+            out[:, :a, t] = ht
+        n = int(lengths.sum())
+        hs = np.empty((n, 2 * hidden), np.float32)
+        rows = np.repeat(np.arange(len(pieces)), lengths)
+        within = np.arange(n) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat = np.repeat(starts[:, 0], lengths) + within
+        hs[flat, :hidden] = out[0, rows, within]
+        hs[flat, hidden:] = out[1, rows, np.repeat(lengths, lengths) - 1 - within]
+        return hs @ p["out_w"] + self.w["out_b"]
 
     def emissions(self, sentences: list[list[str]], contexts: list[list[int]]) -> list[np.ndarray]:
         """Tag scores (tokens, len(TAGS)) of each non-empty sentence."""
@@ -256,3 +371,10 @@ def decode(probabilities: np.ndarray) -> list[str]:
     for b in reversed(back):
         best.append(int(b[best[-1]]))
     return [TAGS[k] for k in reversed(best)]
+
+
+def decode_batch(probabilities: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
+    """`decode` of every sentence of a flat (tokens, len(TAGS)) array at once, as tag ids."""
+    from marsad.analyze.ner import viterbi_batch
+
+    return viterbi_batch(np.log(probabilities + 1e-9), lengths, _VALID, _VALID_START)

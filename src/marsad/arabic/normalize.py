@@ -24,6 +24,7 @@ normalizing a key again returns it unchanged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CHAR_MAP = {
     # alef forms
@@ -60,6 +61,9 @@ _DROP = (
 _TRANSLATE = str.maketrans({**_CHAR_MAP, **{chr(c): None for c in range(0)}})
 _DROP_RE = re.compile(f"[{_DROP}]")
 _SPACE_RE = re.compile(r"\s+")
+_SPACE_RUN_RE = re.compile(r"\s{2,}")
+_ANY_SPACE_RE = re.compile(r"[^\S ]")  # white space other than a plain space
+_SPACE_TRANSLATE = {c: " " for c in range(0x3001) if chr(c).isspace() and re.fullmatch(r"\s", chr(c))}
 _DIGIT_TRANSLATE = str.maketrans(
     {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 )
@@ -77,14 +81,32 @@ def normalize(text: str, *, lower: bool = True) -> str:
     """
     if not text:
         return ""
+    if lower and len(text) <= _WORD_CACHE_LEN:
+        return _normalize_short(text)
+    return _normalize(text, lower)
+
+
+def _normalize(text: str, lower: bool) -> str:
     key = _DROP_RE.sub("", text).translate(_TRANSLATE)
     key = _SPACE_RE.sub(" ", key).strip()
     return key.lower() if lower else key
 
 
+_WORD_CACHE_LEN = 40  # words and short phrases repeat across articles: their keys are kept
+
+
+@lru_cache(maxsize=300_000)
+def _normalize_short(text: str) -> str:
+    return _normalize(text, True)
+
+
 def normalize_digits(text: str) -> str:
     """Replace Arabic-Indic and Persian digits with ASCII digits, leaving the rest as is."""
     return text.translate(_DIGIT_TRANSLATE)
+
+
+_RECENT: dict[str, tuple[str, list[int]]] = {}
+_RECENT_SIZE = 32  # the analysers of one article normalize its text and each sentence two or three times
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -93,30 +115,49 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     Used to find things in the key and show them in the displayed text.  Unlike
     `normalize`, leading and trailing spaces are kept so offsets stay simple.
     """
-    if _DROP_RE.search(text):
-        kept = [i for i, ch in enumerate(text) if not _DROP_RE.match(ch)]
-        folded = "".join([text[i] for i in kept]).translate(_TRANSLATE)
-    else:
-        kept = list(range(len(text)))
-        folded = text.translate(_TRANSLATE)
+    hit = _RECENT.get(text)
+    if hit is not None:
+        return hit[0], list(hit[1])  # a copy: the caller may change its list
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.clear()
+    key, offsets = _key_with_offsets(text)
+    _RECENT[text] = (key, offsets)
+    return key, list(offsets)
+
+
+def _key_with_offsets(text: str) -> tuple[str, list[int]]:
+    # built from slices between the few characters dropped and the few white-space runs
+    # collapsed, not character by character
+    drops = [m.start() for m in _DROP_RE.finditer(text)]
+    folded = (_DROP_RE.sub("", text) if drops else text).translate(_TRANSLATE)
     lowered = folded.lower()
     if len(lowered) != len(folded):  # a few letters lower-case to two characters: take the slow road
         return _normalize_with_offsets_slow(text)
-    if len(folded) != len(kept):  # a mapping produced or dropped characters
+    if len(folded) != len(text) - len(drops):  # a mapping produced or dropped characters
         return _normalize_with_offsets_slow(text)
-    pieces: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    for m in _SPACE_RE.finditer(lowered):
-        pieces.append(lowered[pos:m.start()])
-        offsets.extend(kept[pos:m.start()])
-        pieces.append(" ")
-        offsets.append(kept[m.start()])
-        pos = m.end()
-    pieces.append(lowered[pos:])
-    offsets.extend(kept[pos:])
+    if drops:
+        kept: list[int] = []
+        prev = 0
+        for d in drops:
+            kept.extend(range(prev, d))
+            prev = d + 1
+        kept.extend(range(prev, len(text)))
+    else:
+        kept = list(range(len(text)))
+    runs = [m.span() for m in _SPACE_RUN_RE.finditer(lowered)]
+    if runs:
+        offsets: list[int] = []
+        prev = 0
+        for a, b in runs:  # a run of white space becomes one space at the run's first character
+            offsets.extend(kept[prev:a + 1])
+            prev = b
+        offsets.extend(kept[prev:])
+        key = _SPACE_RE.sub(" ", lowered)
+    else:
+        offsets = kept
+        key = lowered.translate(_SPACE_TRANSLATE) if _ANY_SPACE_RE.search(lowered) else lowered
     offsets.append(len(text))
-    return "".join(pieces), offsets
+    return key, offsets
 
 
 def _normalize_with_offsets_slow(text: str) -> tuple[str, list[int]]:

@@ -35,6 +35,12 @@ class Features:
 def term_vector(title: str | None, paragraphs: list[str] | tuple[str, ...],
                 idf_fn: Callable[[str], float] = idf, top: int = TOP_TERMS) -> dict[str, float]:
     """Normalized TF-IDF vector of an article's title and body."""
+    return weigh_counts(term_counts(title, paragraphs), idf_fn, top)
+
+
+def term_counts(title: str | None, paragraphs: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """Position-weighted term counts of an article (title and lead count more); depends on the article alone,
+    so a worker computes it and the clustering weighs it with the store's IDF (`weigh_counts`)."""
     counts: Counter[str] = Counter()
     if title:
         for t in terms(title):
@@ -43,6 +49,11 @@ def term_vector(title: str | None, paragraphs: list[str] | tuple[str, ...],
         w = LEAD_WEIGHT if k == 0 else 1.0
         for t in terms(para):
             counts[t] += w
+    return dict(counts)
+
+
+def weigh_counts(counts: dict[str, float], idf_fn: Callable[[str], float] = idf, top: int = TOP_TERMS) -> dict[str, float]:
+    """The normalized TF-IDF vector of `term_counts`: sublinear TF x IDF, the ``top`` strongest terms."""
     weighted = {t: (1.0 + math.log(c)) * idf_fn(t) for t, c in counts.items() if c > 0}
     if top and len(weighted) > top:
         weighted = dict(sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:top])

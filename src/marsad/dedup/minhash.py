@@ -22,6 +22,7 @@ Two levels:
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import sqlite3
 from collections import Counter
@@ -109,6 +110,22 @@ class Signatures:
             "doc": self.doc.tolist() if self.doc is not None else None,
             "paragraphs": [[i, s.tolist()] for i, s in self.paragraphs],
         }
+
+    def pack(self) -> dict:
+        """A compact JSON form (base64 of the raw hash values) for handing signatures between processes."""
+        def b64(a: np.ndarray) -> str:
+            return base64.b64encode(a.astype(np.uint64).tobytes()).decode("ascii")
+
+        return {"doc": b64(self.doc) if self.doc is not None else None,
+                "paragraphs": [[i, b64(s)] for i, s in self.paragraphs]}
+
+    @classmethod
+    def unpack(cls, data: dict) -> Signatures:
+        def arr(text: str) -> np.ndarray:
+            return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
+
+        return cls(arr(data["doc"]) if data.get("doc") is not None else None,
+                   tuple((i, arr(s)) for i, s in data.get("paragraphs", [])))
 
     @classmethod
     def from_json(cls, data: dict) -> Signatures:

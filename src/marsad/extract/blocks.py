@@ -37,12 +37,23 @@ class MarkerHit:
 
 @cache
 def _markers() -> list[tuple[str, str, str]]:
+    return [(p, r, s) for p, r, s, _ in _marker_rows()]
+
+
+@cache
+def _marker_rows() -> list[tuple[str, str, str, bool]]:
+    """(normalized phrase, reason, scope, needs a separator after it), longest phrase first."""
     rows = []
     for line in data_lines("markers.tsv"):
-        phrase, reason, scope = line.split("\t")
-        rows.append((normalize(phrase), reason, scope))
+        cols = line.split("\t")
+        rows.append((normalize(cols[0]), cols[1], cols[2], len(cols) > 3 and cols[3].strip() == "sep"))
     rows.sort(key=lambda r: -len(r[0]))
     return rows
+
+
+# what may follow a marker that is also an ordinary word ("شاهد:", "للمزيد »", "المزيد |")
+_MARKER_SEP = regex.compile(r"^\s*(?:[:：|\-–—»›>\"]|\.\.)")  # (normalize turns » into ")
+_MARKER_TRAIL = " :：|-–—\".»›>"  # a marker line may end with these
 
 
 _LEAD_JUNK = regex.compile(r"^[\s\-–—•·*|:>»«\"'“”()\[\]]+")
@@ -77,8 +88,12 @@ def _match_marker_at_start(body: str) -> MarkerHit | None:
     key = _head_key(body)
     if not _marker_start_re().match(key):  # one regex test rules out most lines
         return None
-    for phrase, reason, scope in _markers():
+    if len(body) <= _PREFIX:
+        key = key.rstrip(_MARKER_TRAIL)  # "شاهد »", "اقرأ أيضا:" alone on their line
+    for phrase, reason, scope, needs_sep in _marker_rows():
         if key == phrase or (key.startswith(phrase) and not key[len(phrase): len(phrase) + 1].isalpha()):
+            if needs_sep and key != phrase and not _MARKER_SEP.match(key[len(phrase):]):
+                continue  # "شاهد الآلاف ...": a sentence, not a marker
             rest = body[_display_offset(body, len(phrase)):]
             rest = _SEP_AFTER.sub("", rest)
             if len(body) > _PREFIX and key == phrase:
@@ -92,22 +107,32 @@ def _match_marker_at_start(body: str) -> MarkerHit | None:
 
 
 def contains_marker_inline(line: str) -> tuple[int, MarkerHit] | None:
-    """A glued-scope marker anywhere inside a line (``...العسكريةإقرأ المزيد``)."""
-    key = _key(line)
-    for phrase, reason, scope in _markers():
-        if scope != "glued":
-            continue
-        pos = key.find(phrase)
-        if pos > 0:
-            from marsad.arabic.normalize import normalize_with_offsets
+    """A "read also" marker inside a paragraph, with the headline it introduces after it.
 
-            k2, offs = normalize_with_offsets(line)
-            p2 = k2.find(phrase)
-            if p2 >= 0:
-                start = offs[p2]
-                rest = _SEP_AFTER.sub("", line[offs[p2 + len(phrase)]:] if p2 + len(phrase) < len(offs) else "")
-                return start, MarkerHit(reason, scope, rest)
-    return None
+    ``...العسكريةإقرأ المزيد عنوان`` (a glued-scope marker anywhere) or ``... المقبل. طالع
+    أيضا: عنوان`` (a tail marker after a sentence end, or glued to the last word).
+    Returns (display index where the marker starts, hit with the text after it).
+    """
+    key, offs = normalize_with_offsets(line)
+    best: tuple[int, MarkerHit] | None = None
+    for phrase, reason, scope, needs_sep in _marker_rows():
+        if scope not in ("glued", "tail"):
+            continue
+        pos = key.find(phrase, 1)
+        while pos > 0:
+            end = pos + len(phrase)
+            after = key[end:]
+            ok = not after[:1].isalpha() and (not needs_sep or _MARKER_SEP.match(after) is not None)
+            if ok and scope == "tail":
+                before = key[max(0, pos - 8):pos].rstrip()  # only its last characters matter
+                glued_word = key[pos - 1].isalpha() and " " in phrase  # "...العسكريةطالع أيضا"
+                ok = glued_word or before.endswith((".", "!", "؟", "?", "»", '"', "”", ")", ":", "،"))
+            if ok and (best is None or offs[pos] < best[0]):
+                rest = _SEP_AFTER.sub("", line[offs[end]:] if end < len(offs) else "")
+                best = (offs[pos], MarkerHit(reason, scope, rest))
+                break
+            pos = key.find(phrase, pos + 1)
+    return best
 
 
 @cache
@@ -136,13 +161,34 @@ def match_field(line: str) -> tuple[str, str] | None:
     return None
 
 
+_CRUMB_SEP = regex.compile(r"\s*(?:[>»›|/\\]|\s[-–—]\s)\s*")
+
+
 def is_section_label(line: str) -> bool:
-    if len(line) > 60:
+    """A section label or a breadcrumb trail ("الرئيسية > اقتصاد", "أخبار الخليج").
+
+    A label is a listed one (``section_labels.txt``), or two or three words opened by
+    a listed section head (``section_heads.txt``: أخبار, شؤون ...).  A trail is parts
+    split by > » › | / or a spaced dash, each at most four words, one of them a label.
+    """
+    if len(line) > 120:
         return False
-    return _key(_LEAD_JUNK.sub("", line)).rstrip(" :-|") in word_set("section_labels.txt")
+    body = _LEAD_JUNK.sub("", line)
+    key = _key(body).rstrip(" :-|>»\"")
+    if _is_label(key):
+        return True
+    parts = [_key(p) for p in _CRUMB_SEP.split(body) if p.strip()]  # split the displayed text: » is kept there
+    return len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts) and any(_is_label(p) for p in parts)
 
 
-_LIST_ITEM = regex.compile(r"^\s*(?:[•·▪►◄●○■□‣⁃\-*]|\d{1,2}[.)]\s)\s*")
+def _is_label(key: str) -> bool:
+    if key in word_set("section_labels.txt"):
+        return True
+    words = key.split()
+    return 2 <= len(words) <= 3 and words[0] in word_set("section_heads.txt") and not any(w.isdigit() for w in words)
+
+
+_LIST_ITEM = regex.compile(r"^\s*(?:[•·▪►◄●○■□‣⁃\-–*]|\d{1,2}\s?[.)ـ–\-]\s)\s*")
 
 
 def is_list_item(line: str) -> bool:
@@ -210,3 +256,97 @@ def is_date_only(line: str) -> bool:
     from marsad.analyze.dates import parse_date_line
 
     return len(line.split()) <= _DATE_ONLY_MAX_WORDS and parse_date_line(line) is not None
+
+
+_CAPTION_MAX_WORDS = 12
+
+
+@cache
+def _caption_cues() -> tuple[str, ...]:
+    return tuple(sorted(word_set("caption_cues.txt"), key=len, reverse=True))
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or credit: "صورة أرشيفية", "تصوير: فلان", "الوزير خلال اللقاء (أرشيفية)"."""
+    words = line.split()
+    if not words or len(words) > _CAPTION_MAX_WORDS or line.rstrip().endswith("."):
+        return False
+    key = _key(_LEAD_JUNK.sub("", line)).rstrip(" )»\"")
+    for cue in _caption_cues():
+        if key == cue:
+            return True
+        if key.startswith(cue) and _CAPTION_SEP.match(key[len(cue):]):
+            return True
+        full = _key(line)
+        if f"({cue}" in full or f"- {cue}" in full or f"– {cue}" in full:
+            return True
+    return False
+
+
+_CAPTION_SEP = regex.compile(r"^\s*[:：|\-–—]")
+_BYLINE_MAX_WORDS = 6
+_BYLINE_SPLIT = regex.compile(r"\s*[-–—:|/]\s*")
+
+
+def is_byline(line: str) -> bool:
+    """An author or place line: "الرياض - محمد العتيبي", "محمد العتيبي", "جدة: فلان".
+
+    Short (six words at most), no sentence punctuation, and made of a person's name
+    (a listed first name, ``first_names.txt``) and/or a listed place
+    (``gazetteer_places.tsv``) in parts split by a dash or a colon.
+    """
+    words = line.split()
+    if not words or len(words) > _BYLINE_MAX_WORDS or any(c in line for c in ".،,؟?!«»\"()") or any(ch.isdigit() for ch in line):
+        return False
+    parts = [p for p in _BYLINE_SPLIT.split(_key(line)) if p.strip()]
+    if not parts or len(parts) > 3:
+        return False
+    names, places = word_set("first_names.txt"), _places()
+    kinds = []
+    for p in parts:
+        ws = p.split()
+        if p in places or (len(ws) <= 2 and " ".join(ws) in places):
+            kinds.append("place")
+        elif 2 <= len(ws) <= 4 and ws[0] in names:
+            kinds.append("person")
+        elif ws[0] in ("مراسل", "مراسله", "محرر", "خاص") or p.startswith(("صحيفه", "وكاله")) or p.isascii():
+            kinds.append("desk")
+        elif len(ws) <= 3:
+            kinds.append("other")  # a name not in the list, next to a place
+        else:
+            return False
+    if "place" in kinds:
+        return len(kinds) >= 2
+    return "person" in kinds and "other" not in kinds
+
+
+@cache
+def _places() -> frozenset[str]:
+    return frozenset(k for k, _ in mapping("gazetteer_places.tsv").items())
+
+
+@cache
+def _shift_cues() -> tuple[str, ...]:
+    cues = set(word_set("topic_shift_cues.txt"))
+    return tuple(sorted(cues, key=len, reverse=True))
+
+
+def continues_article(line: str) -> bool:
+    """Does the paragraph open by moving on within the same article ("من جهة ثانية", "إلى ذلك")?"""
+    key = _key(line[:60])
+    for k in (key, key[1:] if key[:1] in "وف" else None):
+        if k is None:
+            continue
+        for cue in _shift_cues():
+            if k.startswith(cue) and not k[len(cue): len(cue) + 1].isalpha():
+                return True
+    return False
+
+
+_CELL_SEP = regex.compile(r"\s*[|\t؛]\s*")
+
+
+def is_table_row(line: str) -> bool:
+    """A row of a table flattened to text: two or more short cells split by | or a tab or ؛."""
+    cells = [c for c in _CELL_SEP.split(line.strip()) if c.strip()]
+    return len(cells) >= 2 and ("|" in line or "\t" in line or "؛" in line) and all(len(c.split()) <= 6 for c in cells)

@@ -27,11 +27,15 @@ from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import terms, weighted
 from marsad.extract.blocks import (
     contains_marker_inline,
+    continues_article,
     find_glue,
+    is_byline,
+    is_caption,
     is_date_only,
     is_headline_like,
     is_list_item,
     is_section_label,
+    is_table_row,
     match_field,
     match_marker,
 )
@@ -48,6 +52,7 @@ MIN_TERMS = 6  # blocks with fewer terms inherit their neighbours' state
 DEBUG = False
 DRIFT_MIN_TERMS = 10  # shorter blocks are too noisy to start a foreign run
 LIST_RUN = 3  # this many short list items in a row are a link list
+DRIFT_NEEDS_HEADLINE = False  # a drift away from the article opens a foreign run only after a headline-like block
 
 
 def _vec(text: str) -> dict[str, float]:
@@ -110,13 +115,33 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             break
         i += 1
     if title is not None:
-        if i < len(blocks) and normalize(blocks[i]).rstrip(" .") == normalize(title).rstrip(" ."):
+        tkey = normalize(title).rstrip(" .")
+        at = next((j for j in range(i, min(len(blocks), i + HEADER_SCAN)) if normalize(blocks[j]).rstrip(" .") == tkey), None)
+        if at is not None:
+            # what stands above the page's own title is header: breadcrumbs, labels, bylines
+            removed += [Removed("header", blocks[j]) for j in range(i, at)]
+            i = at + 1
+    elif find_title:
+        # a short label line right above a longer headline is a section label, not the title
+        while (i < len(blocks) - 2 and _short_label(blocks[i]) and is_headline_like(blocks[i + 1])
+               and len(blocks[i + 1].split()) > len(blocks[i].split())
+               and (not is_headline_like(blocks[i + 2], 12) or _metadata_line(blocks[i + 2]) is not None
+                    or is_byline(blocks[i + 2]) or is_section_label(blocks[i + 2]))
+               and _metadata_line(blocks[i + 1]) is None and not is_byline(blocks[i + 1])):
+            removed.append(Removed("section-label", blocks[i]))
             i += 1
-    elif find_title and i < len(blocks) - 1 and is_headline_like(blocks[i]):
-        title = blocks[i]
-        i += 1
-    # date line right after the title
+        if i < len(blocks) - 1 and is_headline_like(blocks[i]):
+            title = blocks[i]
+            i += 1
+    # date line, section label, byline or caption right after the title
     while i < len(blocks):
+        if (hit := match_marker(blocks[i])) and hit.scope in ("tail", "glued"):
+            break  # a "related" block right under the title: the main loop reads it
+        if is_section_label(blocks[i]) or is_byline(blocks[i]) or is_caption(blocks[i]):
+            reason = "section-label" if is_section_label(blocks[i]) else "byline" if is_byline(blocks[i]) else "caption"
+            removed.append(Removed(reason, blocks[i]))
+            i += 1
+            continue
         meta = _metadata_line(blocks[i])
         if meta is None:
             break
@@ -128,6 +153,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
     foreign_vec: dict[str, float] = {}
     foreign_blocks = 0  # blocks of foreign text (beyond a linked headline) in the current foreign run
     state = "article"
+    probation = False  # the article was resumed after foreign text on a weak signal
     foreign_reason = ""
     footer_seen = False
     expect_headline = False
@@ -153,6 +179,17 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
+        if hit and hit.scope in ("tail", "glued") and _runs_on(hit.rest):
+            # marker and headline glued to the start of a paragraph: cut at the seam, keep the paragraph
+            cut = find_glue(hit.rest)
+            start = len(b) - len(hit.rest)
+            head_len = start + (cut or 0)
+            removed.append(Removed(hit.reason, b[:head_len].strip()))
+            b = b[head_len:].strip()
+            blocks[i] = b
+            vecs.pop(i, None)
+            hit = None
+            fld = match_field(b)
         if hit and hit.scope == "tail":
             # marker and linked headline on one line
             state, foreign_reason, expect_headline = "foreign", hit.reason, False
@@ -190,6 +227,11 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed(foreign_reason or "foreign-article", b))
             i += 1
             continue
+        if is_caption(b) or (is_byline(b) and (not paragraphs or i >= len(blocks) - 3)):
+            # photo captions anywhere; author / place lines at the top or the foot of the body
+            removed.append(Removed("caption" if is_caption(b) else "byline", b))
+            i += 1
+            continue
         if fld and fld[0] in ("date", "updated", "author") and len(b.split()) <= 12:
             removed.append(Removed(f"{fld[0]}-line", b) if state == "article" else Removed(foreign_reason, b))
             i += 1
@@ -204,6 +246,10 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 tail_start = len(b) - len(ihit.rest) + cut
                 removed.append(Removed(ihit.reason, b[start:tail_start].strip()))
                 b = (before + " " + b[tail_start:].strip()).strip()
+            elif _runs_on(ihit.rest):  # no seam found in a long run: drop the marker only
+                marker_end = len(b) - len(ihit.rest)
+                removed.append(Removed(ihit.reason, b[start:marker_end].strip()))
+                b = (before + " " + ihit.rest).strip()
             else:
                 removed.append(Removed(ihit.reason, b[start:].strip()))
                 b = before
@@ -217,9 +263,9 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             j = i
             while j < len(blocks) and is_list_item(blocks[j]) and len(blocks[j].split()) <= 20:
                 j += 1
-            if j - i >= LIST_RUN or state == "foreign":
+            if (j - i >= LIST_RUN or state == "foreign") and not _list_is_article(i, j, blocks, vec_of, article_vec, state):
                 for k in range(i, j):
-                    removed.append(Removed("link-list", blocks[k]))
+                    removed.append(Removed("link-list" if state == "article" else foreign_reason, blocks[k]))
                 i = j
                 continue
         v = vec_of(i)
@@ -235,6 +281,9 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             sim_f = cosine(v, foreign_vec) if foreign_vec else 0.0
             if footer_seen:
                 resume = sim_a >= RESUME_SIM * 1.6 and sim_a > sim_f
+            elif is_headline_like(b):
+                # another headline in a block of links: only a block clearly ours ends it
+                resume = sim_a >= RESUME_SIM and sim_a > sim_f
             elif foreign_blocks == 0:
                 # only a linked headline so far: its own article would echo it, ours would not
                 resume = (sim_a >= HEADLINE_ONLY_FLOOR and sim_a > sim_f * FOREIGN_MARGIN) or (sim_a >= RESUME_SIM and sim_a > sim_f)
@@ -245,6 +294,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 print(f"F a={sim_a:.3f} f={sim_f:.3f} n={n_terms(v)} resume={resume}", b[:50])
             if n_terms(v) >= MIN_TERMS and resume and not _own_dateline(b, article_year):
                 state = "article"
+                # resumed on a weak signal: until a block is clearly ours, a drift may still end it
+                probation = sim_a < RESUME_SIM
             else:
                 _add(foreign_vec, v)
                 foreign_blocks += 1
@@ -274,7 +325,14 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
-            elif len(paragraphs) >= 2 and is_headline_like(b, 20) and _headline_opens_foreign(i, blocks, vec_of, article_vec):
+            elif (paragraphs and is_headline_like(b, 20) and not _inner_heading(b, blocks, i, paragraphs)
+                  and _lone_link(i, blocks, vec_of, article_vec)):
+                # a headline of another article among ours, with no marker: a related link
+                removed.append(Removed("related-link", b))
+                i += 1
+                continue
+            elif (len(paragraphs) >= 2 and is_headline_like(b, 20) and not _interview_line(b, blocks, i)
+                  and _headline_opens_foreign(i, blocks, vec_of, article_vec)):
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
                 removed.append(Removed("off-topic", b))
                 i += 1
@@ -283,7 +341,12 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 sim_a = cosine(v, article_vec)
                 if DEBUG:
                     print(f"{sim_a:.3f}", b[:60])
-                if sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS and _run_is_foreign(i, blocks, vec_of, article_vec):
+                if sim_a >= RESUME_SIM:
+                    probation = False
+                if (sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS
+                        and (probation or (not continues_article(b)
+                                           and (not DRIFT_NEEDS_HEADLINE or is_headline_like(paragraphs[-1], 20))))
+                        and _run_is_foreign(i, blocks, vec_of, article_vec)):
                     state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
                     if paragraphs and is_headline_like(paragraphs[-1], 20) and len(paragraphs) > 2:
                         removed.append(Removed("off-topic", paragraphs.pop()))
@@ -310,6 +373,121 @@ def _metadata_line(b: str) -> tuple[str, str | None] | None:
     if hit and hit.scope == "line":
         return hit.reason, None
     return None
+
+
+HEADER_SCAN = 8  # the page's own title is looked for among this many first blocks
+RUN_ON_WORDS = 22  # a "headline" after a marker longer than this runs on into a paragraph
+
+
+def _runs_on(rest: str) -> bool:
+    """Is the text after a marker longer than a headline (a paragraph glued to it)?"""
+    return len(rest.split()) > RUN_ON_WORDS
+
+
+def _short_label(block: str) -> bool:
+    """One to three words, no digits, no sentence punctuation: a section label's shape."""
+    words = block.split()
+    return 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in block) and not any(c in block for c in ".،,؟?!:")
+
+
+def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: dict[str, float], state: str) -> bool:
+    """Are list items i..j-1 the article's own points (they cohere with it) rather than links?
+
+    Links are headlines of other articles: they share little with the article.  The
+    article's own points (bullets, numbered steps, a Q&A) share its vocabulary, or end
+    like sentences.
+    """
+    if not article_vec:
+        return False
+    items = [vec_of(k) for k in range(i, j)]
+    sims = [cosine(v, article_vec) for v in items if v]
+    if not sims:
+        return False
+    close = sum(s >= LIST_ITEM_SIM for s in sims) / len(sims)
+    sentences = sum(not is_headline_like(blocks[k]) for k in range(i, j)) / (j - i)
+    if state == "foreign":
+        return close >= 0.5 and sentences >= 0.5
+    return close >= 0.5 or sentences >= 0.5
+
+
+LIST_ITEM_SIM = 0.08  # a list item this close to the article is one of its own points
+
+
+def _labelled(block: str) -> bool:
+    """A line with a short label before a colon ("س:", "سؤال:", "محمد العتيبي:"): an interview's, not a headline."""
+    head = block.strip()[:40]
+    return ":" in head and len(head.split(":")[0].split()) <= 3
+
+
+def _interview_line(block: str, blocks: list[str], i: int) -> bool:
+    """A labelled line ("س:", "محمد العتيبي:"), a question in a bullet or answered by a labelled line,
+    or a subheading over a line that opens a list ("... الآتي:") or a table row."""
+    if _labelled(block):
+        return True
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
+    if nxt.rstrip().endswith((":", "：")) or is_table_row(nxt):
+        return True
+    if not block.rstrip().endswith(("؟", "?")):
+        return False
+    return is_list_item(block) or (i + 1 < len(blocks) and _labelled(blocks[i + 1]))
+
+
+def _inner_heading(block: str, blocks: list[str], i: int, paragraphs: list[str] | None = None,
+                   look_ahead: bool = True) -> bool:
+    """A question, a "label:" line or an interview cue inside the article, not another article's headline.
+
+    A question opens another article's headline as often as an interview's next
+    question: it counts as the article's own when it carries a question label or a
+    bullet, or when the article already asked one.
+    """
+    stripped = block.strip()
+    if stripped.endswith((":", "：")) or is_table_row(stripped):
+        return True
+    head = stripped[:40]
+    labelled = ":" in head and len(head.split(":")[0].split()) <= 3  # "س:", "سؤال:", "محمد العتيبي:"
+    if stripped.endswith(("؟", "?")):
+        # an interview: an earlier short question line (not a rhetorical question closing a paragraph)
+        asked = any(p.rstrip().endswith(("؟", "?")) and len(p.split()) <= 25 for p in (paragraphs or [])[-6:])
+        return labelled or is_list_item(stripped) or asked
+    if labelled or not look_ahead:
+        return labelled
+    for after in blocks[i + 1: i + 3]:
+        if is_table_row(after) or after.rstrip().endswith(("؟", "?", ":")):
+            return True  # a heading over the article's own table, question or list
+    return False
+
+
+LINK_SIM = 0.03  # a headline this far from the article and from the block after it is a link
+
+
+def _lone_link(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:
+    """A headline-like block (or a run of them) sharing (nearly) nothing with the article.
+
+    A subheading shares words with the paragraph it heads; an appended article's
+    headline with the article under it.  Related links share neither: after the run
+    of such headlines comes the article again, the page's footer, or nothing.
+    """
+    v = vec_of(i)
+    # the page's last lines: headlines with nothing but the footer after them, none clearly ours
+    j = i
+    while j < len(blocks) and is_headline_like(blocks[j], 20) and not match_field(blocks[j]) and not match_marker(blocks[j]):
+        j += 1
+    if j > i and all(match_field(b) or match_marker(b) or is_caption(b) for b in blocks[j:]):
+        return all(cosine(vec_of(k), article_vec) < RESUME_SIM for k in range(i, j))
+    if len(v) < 3 or cosine(v, article_vec) >= LINK_SIM:
+        return False
+    run = dict(v)
+    j = i + 1
+    while j < len(blocks) and is_headline_like(blocks[j], 20) and not match_field(blocks[j]) and not match_marker(blocks[j]):
+        if cosine(vec_of(j), article_vec) >= LINK_SIM:
+            break
+        _add(run, vec_of(j))
+        j += 1
+    nxt = next((k for k in range(j, min(j + 3, len(blocks))) if len(vec_of(k)) >= MIN_TERMS), None)
+    if nxt is None or match_field(blocks[nxt]) or match_marker(blocks[nxt]):
+        return True  # the page's last lines, or its footer, follow
+    to_article, to_run = cosine(vec_of(nxt), article_vec), cosine(vec_of(nxt), run)
+    return to_run < LINK_SIM and to_article >= RESUME_FLOOR and to_article > to_run
 
 
 def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from marsad.extract.clean import Cleaned, clean_blocks, split_blocks
-from marsad.extract.outlets import from_host, resolve
+from marsad.extract.outlets import page_outlets
 from marsad.model import Article, Page
 
 _MAX_LINE = 20_000  # a "line" longer than this is cut into sentence-sized blocks
@@ -66,19 +66,5 @@ def _text_blocks(content: str) -> list[str]:
 
 
 def _outlets(cleaned: Cleaned, site_names: list[str], url: str | None) -> tuple[list[str], list[str]]:
-    outlets: list[str] = []
-    wires: list[str] = []
-    names = list(site_names) + list(cleaned.sources)
-    for name in names:
-        o = resolve(name)
-        if o is None:
-            continue
-        target = wires if o.kind in ("wire", "generic") else outlets
-        if o.name not in target:
-            target.append(o.name)
-    if url:
-        o = from_host(url)
-        if o and o.kind == "outlet" and o.name not in outlets:
-            outlets.insert(0, o.name)
-    return outlets, wires
-
+    """The page's outlets and wires from its URL, site name, source lines, footer and own reporters."""
+    return page_outlets(url, site_names, cleaned.sources, (r.text for r in cleaned.removed), cleaned.paragraphs)

@@ -45,7 +45,8 @@ def story_json(s: Story) -> dict[str, Any]:
         "summary": [{"text": x.text, "article_ids": list(x.article_ids), "outlets": list(x.outlets),
                      "anchors": list(x.anchors)} for x in s.summary],
         "timeline": [{"date": t.date, "text": t.text, "article_ids": list(t.article_ids),
-                      "granularity": t.granularity} for t in s.timeline],
+                      "granularity": t.granularity, "anchor": t.anchor, "background": t.background}
+                     for t in s.timeline],
         "entities": [{"name": e.name, "type": e.type, "variants": list(e.variants),
                       "article_ids": list(e.article_ids), "mentions": e.mentions} for e in s.entities],
         "quotes": [{"speaker": q.speaker, "text": q.text, "article_id": q.article_id, "kind": q.kind,
@@ -82,10 +83,20 @@ def write_digest(store: Store, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "digest.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(digest(store), ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(digest(store), ensure_ascii=False, indent=1))
     return path
 
 
-__all__ = ["digest", "write_digest", "to_dict"]
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it: a reader never sees half a file,
+    and when writing fails (disk full, read-only) the temporary file is removed and the old file kept."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["digest", "write_atomic", "write_digest", "to_dict"]

@@ -6,6 +6,11 @@ belong to that period, not to the story's event; vague amounts (``عشرات ا�
 are kept apart from exact figures (they are totals of another scope more often
 than estimates of the same one).
 
+Figures with a unit are grouped by what they measure and in which unit
+(``interest-rate:percent``, ``interest-rate:bp``, ``allocation:dinar``; see
+``analyze.claims``): rates of two measures, or amounts in two currencies, are never
+compared.  `fact_label` gives a group's name for the Arabic pages.
+
 Status of a group:
 * ``single-source`` — all its claims come from one article;
 * ``agree`` — every pair of claims from different articles is compatible (equal
@@ -18,9 +23,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 import regex
 
+from marsad.arabic.lexicons import table
 from marsad.model import Claim, FactGroup
 
 ABOUT_TOLERANCE = 0.10  # "نحو 45 ألفا" and "أكثر من 50 ألفا" conflict; "نحو 10 آلاف" and 10,500 agree
@@ -88,3 +95,21 @@ def status_of(claims: list[Claim]) -> str:
             if a.article_id != b.article_id and not compatible(a, b):
                 return "conflict"
     return "agree"
+
+
+@cache
+def _labels() -> dict[str, str]:
+    return {row[0]: row[1] for row in table("categories.tsv", "marsad.report.data")}
+
+
+def fact_label(about: str) -> str:
+    """The Arabic name of a fact group: ``inflation:percent`` -> "التضخم (٪)", ``families (approximate)`` -> "العائلات (تقديري)"."""
+    head, _, rest = (about or "").partition(" ")
+    labels = _labels()
+    measure, _, unit = head.partition(":")
+    label = labels.get(measure, measure)
+    if unit:
+        label += f" ({labels.get(unit, unit)})"
+    for scope in regex.findall(r"\(([^)]*)\)", rest):
+        label += f" ({labels.get(scope, scope)})"
+    return label

@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from pathlib import PurePath
+from dataclasses import replace
 
-from marsad.analyze.entities import canonical_entities
+from marsad.analyze.entities import canonical_entities, canonical_key
+from marsad.analyze.numbers import find_numbers
+from marsad.analyze.quotes import canonical_names, canonical_speakers
 from marsad.analyze.timeline import story_timeline
 from marsad.arabic.terms import idf, terms
-from marsad.model import Analysis, Article, Quote, SharedParagraph, Story, Storyline, SummarySentence
+from marsad.extract.outlets import UNKNOWN_LABEL
+from marsad.extract.outlets import resolve as resolve_outlet
+from marsad.model import Analysis, Article, Claim, Quote, SharedParagraph, Story, Storyline, SummarySentence
 from marsad.report.facts import group_claims, status_of
 from marsad.report.summary import summarize
 
 
-def outlet_label(article: Article) -> str:
-    """The name a reader knows the article by: its outlet, else its wire, else its file or host."""
+def outlet_label(article: Article) -> str | None:
+    """The name a reader knows the article by: its outlet, else the named agency it comes from, else None.
+
+    Never a file name or a host's spelling: an article no signal names is of an unknown
+    outlet (`null` in JSON, `outlet_display` in pages).  A generic source ("وكالات")
+    names no outlet.
+    """
     if article.outlets:
         return article.outlets[0]
-    if article.wires:
-        return article.wires[0]
-    if article.url:
-        from urllib.parse import urlsplit
+    for wire in article.wires:
+        o = resolve_outlet(wire)
+        if o is not None and o.kind == "wire":
+            return o.name
+    return None
 
-        host = urlsplit(article.url).hostname
-        if host:
-            return host.removeprefix("www.")
-    return PurePath(article.source.split("#")[0]).stem
+
+def outlet_display(article: Article) -> str:
+    """`outlet_label` for a page: "مصدر غير معروف" when no outlet is known."""
+    return outlet_label(article) or UNKNOWN_LABEL
 
 
 def story_date(articles: list[Article]) -> str | None:
@@ -36,21 +46,45 @@ def story_date(articles: list[Article]) -> str | None:
     return max(dates.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
-def story_title(articles: list[Article]) -> str:
-    """The most representative headline: the title closest to all the story's text."""
-    titled = [a for a in articles if a.title]
+def story_title(articles: list[Article], claims: list[Claim] | None = None,
+                duplicates: set[str] | None = None) -> str:
+    """The headline a reader should see: among the reports' titles, the most central and best supported.
+
+    Centrality is how much of the story's text a title's terms carry (TF-IDF over all
+    reports, copies counted once).  Support is how many reports' own figures agree
+    with the figures in the title: "أكثر من 10 قتلى" from the first report loses to
+    "12 قتيلا" when every later report says 12.  Publication order plays no part.
+    """
+    duplicates = duplicates or set()
+    originals = [a for a in articles if a.id not in duplicates] or articles
+    titled = [a for a in originals if a.title]
     if not titled:
         first = articles[0].paragraphs[0] if articles[0].paragraphs else ""
         words = first.split()
         return " ".join(words[:14]) + (" …" if len(words) > 14 else "")
     centroid: Counter = Counter()
-    for a in articles:
+    for a in originals:
         centroid.update(terms(a.text))
     weights = {t: (1 + math.log(c)) * idf(t) for t, c in centroid.items()}
+    values_by_article: dict[str, set[float]] = {}
+    for c in claims or ():
+        if c.value is not None and c.article_id not in duplicates:
+            values_by_article.setdefault(c.article_id, set()).add(c.value)
+    n_reports = max(1, len({a.id for a in originals}))
+
+    def support(title: str) -> float:
+        values = [n.value for n in find_numbers(title) if n.value is not None and not 1900 <= n.value <= 2100]
+        if not values or not values_by_article:
+            return 1.0
+        # the least supported figure decides: one contradicted number makes a headline wrong
+        return min(sum(1 for vs in values_by_article.values() if v in vs) / n_reports for v in values)
+
+    best_support = max(support(a.title or "") for a in titled) or 1.0
 
     def score(a: Article) -> tuple[float, str]:
         ts = set(terms(a.title or ""))
-        return (sum(weights.get(t, 0.0) for t in ts) / math.sqrt(len(ts) or 1), a.id)
+        central = sum(weights.get(t, 0.0) for t in ts) / math.sqrt(len(ts) or 1)
+        return (central * support(a.title or "") / best_support, a.id)
 
     return max(titled, key=score).title or ""
 
@@ -78,10 +112,18 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
     claims = [c for _, an in items if an.article_id not in duplicates for c in an.claims]
     quotes: list[Quote] = [q for _, an in items for q in an.quotes if an.article_id not in duplicates]
     entities = canonical_entities((an.article_id, [m for m in an.mentions if m.type != "MISC"]) for _, an in items)
+    # one card per speaker: every spelling of an entity, short forms and near spellings under one name;
+    # the sources of figures are named the same way
+    names = {canonical_key(v): e.name for e in entities for v in (e.name, *e.variants)}
+    quotes = canonical_speakers(quotes, names)
+    sources = canonical_names([c.attributed_to for c in claims if c.attributed_to] + [q.speaker for q in quotes if q.speaker],
+                              names)
+    claims = [replace(c, attributed_to=sources.get(c.attributed_to, c.attributed_to)) if c.attributed_to else c
+              for c in claims]
     return Story(
         id=story_id,
         storyline_id=storyline_id,
-        title=story_title(articles),
+        title=story_title(articles, claims, duplicates),
         article_ids=tuple(a.id for a in all_articles),
         date=date,
         summary=tuple(summary),
@@ -93,12 +135,12 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
     )
 
 
-def _credit_copies(s: SummarySentence, assignments: dict, duplicates: set[str], outlet_of: dict[str, str]) -> SummarySentence:
+def _credit_copies(s: SummarySentence, assignments: dict, duplicates: set[str], outlet_of: dict[str, str | None]) -> SummarySentence:
     extra = [d for d in duplicates if assignments[d][1] in s.article_ids]
     if not extra:
         return s
     ids = tuple(sorted(set(s.article_ids) | set(extra)))
-    outlets = tuple(dict.fromkeys(outlet_of[i] for i in ids))
+    outlets = tuple(dict.fromkeys(o for i in ids if (o := outlet_of.get(i))))
     return SummarySentence(s.text, ids, outlets, s.anchors)
 
 
@@ -129,17 +171,6 @@ def build_storyline(line_id: str, stories: list[Story]) -> Storyline:
 
 
 def _line_title(stories: list[Story]) -> str:
-    """Named by the entities most of its stories share (e.g. "أذربيجان · أرمينيا · قره باغ")."""
-    counts: Counter = Counter()
-    display: dict[str, str] = {}
-    for s in stories:
-        seen = set()
-        for e in s.entities[:12]:
-            if e.type in ("LOC", "ORG", "PERS") and e.name not in seen:
-                counts[e.name] += 1
-                seen.add(e.name)
-                display.setdefault(e.name, e.name)
-    top = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
-    if len(stories) == 1 or not top:
-        return stories[-1].title
-    return " · ".join(top)
+    """A storyline is called by the headline of its biggest story (most reports; the latest on a tie)."""
+    biggest = max(stories, key=lambda s: (len(s.article_ids), s.date or "", s.id))
+    return biggest.title

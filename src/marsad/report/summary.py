@@ -146,7 +146,7 @@ def align(cands: list[Candidate], shared: set[tuple[str, int, str, int]] | None 
 
 def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEFAULT_MAX,
               min_sentences: int = DEFAULT_MIN, shared: set[tuple[str, int, str, int]] | None = None,
-              outlet_of: dict[str, str] | None = None, exclude: set[str] | None = None) -> list[SummarySentence]:
+              outlet_of: dict[str, str | None] | None = None, exclude: set[str] | None = None) -> list[SummarySentence]:
     """The attributed summary of one story's articles."""
     exclude = exclude or set()
     cands = [c for art, an in items if art.id not in exclude for c in candidates(art, an)]
@@ -196,7 +196,8 @@ def summarize(items: list[tuple[Article, Analysis]], *, max_sentences: int = DEF
     out = []
     for _, g, rep in picked:
         ids = tuple(g.article_ids)
-        outlets = tuple(dict.fromkeys(outlet_of.get(i, i) for i in ids))
+        # known outlets only: an article of an unknown outlet is in article_ids, never named by its id or file
+        outlets = tuple(dict.fromkeys(o for i in ids if (o := outlet_of.get(i))))
         anchors = tuple(f"{m.article_id}:{m.start}" for m in sorted(g.members, key=lambda m: m.article_id))
         out.append(SummarySentence(rep.text, ids, outlets, anchors))
     return out

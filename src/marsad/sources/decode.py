@@ -2,6 +2,16 @@
 
 Arabic sites still serve cp1256 and ISO-8859-6; UTF-16 dumps appear too.  Bytes
 that are not text (images, archives, executables) are refused with a reason.
+
+Two defensive rules (issue #13):
+
+* **Mixed encodings are decoded by segment.**  A file glued together from a
+  UTF-8 part and a cp1256 part is not decoded wholly as cp1256 (which turns the
+  UTF-8 half into mojibake): lines that are valid UTF-8 are read as UTF-8, the
+  others in the legacy encoding the file declares or that detection finds, and
+  a line holding both is split at the bytes that are not UTF-8.
+* **No visible letters is empty.**  Text made only of spaces, zero-width and
+  format characters, punctuation or symbols is refused as an empty file.
 """
 
 from __future__ import annotations
@@ -12,6 +22,7 @@ import re
 from charset_normalizer import from_bytes
 
 from marsad.errors import InputError
+from marsad.textsafe import scrub_surrogates
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.I)
@@ -21,6 +32,9 @@ _BINARY_MAGIC = (
 )
 # Encodings worth trying for Arabic text when nothing declares one.
 _ARABIC_CANDIDATES = ("cp1256", "iso-8859-6", "utf-16")
+_LEGACY = {"cp1256", "windows-1256", "iso-8859-6", "iso8859-6", "cp720", "cp864", "mac-arabic"}
+_VISIBLE = re.compile(r"[^\W_]")  # a letter or a digit, in any script
+_DETECT_BYTES = 256 * 1024  # charset detection reads at most this much (it is slow on big inputs)
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -40,21 +54,82 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         return _finish(data.decode("utf-8"), "utf-8", source)
     except UnicodeDecodeError:
         pass
+    if data.count(b"\x00") > len(data) // 100:
+        raise InputError(source, "binary file (NUL bytes, not text)")
     declared = _declared_charset(head)
+    if declared and declared.replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            codecs.lookup(declared)
+        except LookupError:
+            declared = None
+    mixed = _mixed(data, declared)
+    if mixed is not None:
+        return _finish(*mixed, source)
     if declared:
         try:
             return _finish(data.decode(declared), declared, source)
         except (LookupError, UnicodeDecodeError):
             pass
-    if data.count(b"\x00") > len(data) // 100:
-        raise InputError(source, "binary file (NUL bytes, not text)")
-    best = from_bytes(data, cp_isolation=list(_ARABIC_CANDIDATES) + ["utf-8"]).best()
-    if best is not None and best.encoding:
-        return _finish(str(best), best.encoding, source)
+    legacy = _detect_legacy(data)
+    if legacy:
+        try:
+            return _finish(data.decode(legacy), legacy, source)
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         return _finish(data.decode("cp1256"), "cp1256", source)
     except UnicodeDecodeError as exc:
         raise InputError(source, "undecodable bytes (not UTF-8, UTF-16 or cp1256)") from exc
+
+
+def _detect_legacy(data: bytes) -> str | None:
+    best = from_bytes(data[:_DETECT_BYTES], cp_isolation=list(_ARABIC_CANDIDATES) + ["utf-8"]).best()
+    return best.encoding if best is not None and best.encoding else None
+
+
+def _mixed(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    """Decode by line when some non-ASCII lines are valid UTF-8 and others are not; else None."""
+    utf8_lines = 0
+    bad: list[bytes] = []
+    lines = data.split(b"\n")
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            bad.append(line)
+    if not utf8_lines or not bad:
+        return None
+    legacy = declared if declared and declared.lower() in _LEGACY else None
+    if legacy is None:
+        found = _detect_legacy(b"\n".join(bad))
+        legacy = found if found and found.replace("_", "-").lower() not in ("utf-8", "ascii") else "cp1256"
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(_decode_segments(line, legacy))
+    return "\n".join(out), f"utf-8+{legacy}"
+
+
+def _decode_segments(line: bytes, legacy: str) -> str:
+    """A line holding both: runs of valid multi-byte UTF-8 stay UTF-8, the other bytes are ``legacy``."""
+    out: list[str] = []
+    pos = 0
+    for m in _UTF8_RUN.finditer(line):
+        if m.start() > pos:
+            out.append(line[pos:m.start()].decode(legacy, errors="replace"))
+        out.append(m.group(0).decode("utf-8"))
+        pos = m.end()
+    out.append(line[pos:].decode(legacy, errors="replace"))
+    return "".join(out)
+
+
+# two or more consecutive multi-byte UTF-8 characters (a single pair of legacy bytes can look like one)
+_UTF8_RUN = re.compile(rb"(?:(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})[\x20-\x7e]*){2,}")
 
 
 def _utf16_order(head: bytes) -> str | None:
@@ -83,10 +158,17 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _finish(text: str, encoding: str, source: str) -> tuple[str, str]:
-    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = scrub_surrogates(text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InputError(source, "empty file")
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\t")
     if controls > len(text[:20000]) * 0.05:
         raise InputError(source, "binary file (control characters, not text)")
+    if not has_visible_letters(text):
+        raise InputError(source, "empty file (no visible letters)")
     return text, encoding
+
+
+def has_visible_letters(text: str) -> bool:
+    """True when ``text`` holds at least one letter or digit (zero-width and format characters are not)."""
+    return _VISIBLE.search(text) is not None

@@ -8,13 +8,24 @@
   half-way leaves whole batches only, and the next run picks up what is missing.
 * FTS5 indexes normalized copies of titles and bodies (the unicode61 tokenizer
   would split Arabic words at diacritics); queries are normalized the same way.
+* One writer at a time (`Store.writer`): a pipeline run holds a lock on
+  ``<db>.lock``; a second run on the same file waits for it (and says so) instead
+  of failing with "database is locked" or processing the same pages twice.
+  Readers never wait (WAL).
+* A write that fails because the disk is full, the file read-only or the I/O
+  broken raises `StoreError` (the transaction is rolled back, the file stays
+  intact); a store that wrote is checkpointed on `close`, so the main file holds
+  the data.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,6 +155,13 @@ WAL_SOFT_LIMIT = 16 << 20  # a run checkpoints at its end when the log holds thi
 CACHE_KIB = 128 * 1024  # page cache per connection (SQLite's default is 2 MiB)
 
 
+# errors of the place the store lives (disk full, read-only, I/O, locked), not of marsad: StoreError
+_ENVIRONMENT_ERRORS = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_BUSY",
+                       "SQLITE_LOCKED", "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_PERM", "SQLITE_NOLFS")
+_LOCAL_WRITERS: dict[str, threading.Lock] = {}  # one writer per store file among this process's threads too
+_LOCAL_GUARD = threading.Lock()
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -153,6 +171,8 @@ class Store:
 
     def __init__(self, path: str | Path = "marsad.db") -> None:
         self.path = str(path)
+        self._writer_depth = 0
+        self._wrote = False
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -171,9 +191,88 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable marsad database ({exc})") from exc
+        except OSError as exc:  # the folder cannot be created (a file in the way, read-only, no permission)
+            raise StoreError(f"{self.path}: cannot create the database ({exc.strerror or exc})") from exc
+
+    # -- one writer at a time --------------------------------------------------
+    @contextmanager
+    def writer(self, notice: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's writer lock for the duration (reentrant).
+
+        Another process (or thread) holding it makes this wait, after telling
+        ``notice``.  The lock is a POSIX lock on ``<db>.lock``: the system drops it
+        when its holder dies, even by ``kill -9``, and forked workers do not inherit it.
+        """
+        if self.path == ":memory:" or self._writer_depth:
+            self._writer_depth += 1
+            try:
+                yield
+            finally:
+                self._writer_depth -= 1
+            return
+        import fcntl
+
+        key = os.path.realpath(self.path)
+        with _LOCAL_GUARD:
+            local = _LOCAL_WRITERS.setdefault(key, threading.Lock())
+        waiting = f"{self.path}: another marsad run is writing to this store; waiting for it to finish"
+        if not local.acquire(blocking=False):
+            if notice:
+                notice(waiting)
+            local.acquire()
+        try:
+            try:
+                fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot write next to the database ({exc.strerror or exc})") from exc
+            try:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise StoreError(f"{self.path}: cannot lock the database ({exc.strerror or exc})") from exc
+                    if notice:
+                        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                        notice(waiting.replace("another marsad run", f"another marsad run (pid {holder})" if holder.isdigit()
+                                                                      else "another marsad run"))
+                    fcntl.lockf(fd, fcntl.LOCK_EX)
+                try:
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+                except OSError:
+                    pass  # the pid is only for the message; a full disk must not stop here
+                self._writer_depth = 1
+                try:
+                    yield
+                finally:
+                    self._writer_depth = 0
+            finally:
+                os.close(fd)  # releases the lock
+        finally:
+            local.release()
+
+    def _store_error(self, exc: sqlite3.Error) -> StoreError | None:
+        """A `StoreError` for errors of the disk or file (full, read-only, I/O), None for anything else."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        text = str(exc)
+        if name.startswith(_ENVIRONMENT_ERRORS) or any(w in text for w in ("disk is full", "readonly", "disk I/O", "locked")):
+            return StoreError(f"{self.path}: cannot write the database ({text})")
+        return None
 
     # -- schema -------------------------------------------------------------
     def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer marsad (schema {version})")
+        upgrade = version < len(MIGRATIONS) or self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'minhash_bands'").fetchone() is not None or self.conn.execute(
+            "SELECT 1 FROM pending WHERE stage = 'reband' LIMIT 1").fetchone() is not None
+        if upgrade:
+            # two processes opening a new or old store at once: one upgrades it, the other then finds it done
+            with self.writer():
+                self._upgrade()
+
+    def _upgrade(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: written by a newer marsad (schema {version})")
@@ -238,16 +337,25 @@ class Store:
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise (self._store_error(exc) or exc) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
-            if self._wal_bytes() > WAL_HARD_LIMIT:
-                self.checkpoint()
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # SQLite has rolled back already (a full disk does that); the file is intact
+            if isinstance(exc, sqlite3.Error) and (store_exc := self._store_error(exc)):
+                raise store_exc from exc
+            raise
+        self._wrote = True
+        if self._wal_bytes() > WAL_HARD_LIMIT:
+            self.checkpoint()
 
     def _wal_bytes(self) -> int:
         try:
@@ -259,10 +367,20 @@ class Store:
         """Copy the write-ahead log into the database file if it holds at least ``min_bytes``."""
         if self.path == ":memory:" or self.conn.in_transaction or self._wal_bytes() < max(1, min_bytes):
             return False
-        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:
+            # the log stays valid and is read as part of the store; a full disk makes this fail
+            raise (self._store_error(exc) or exc) from exc
         return True
 
     def close(self) -> None:
+        """Close the connection; a store that wrote is checkpointed first, so the main file holds the data."""
+        if self._wrote:
+            try:
+                self.checkpoint()
+            except (sqlite3.Error, StoreError):
+                pass  # disk full: the log keeps the data, and the next open reads it
         self.conn.close()
 
     # -- pages --------------------------------------------------------------
@@ -284,6 +402,13 @@ class Store:
     def record_error(self, source: str, message: str) -> None:
         with self.batch() as c:
             c.execute("INSERT OR REPLACE INTO input_errors VALUES (?,?,?)", (source, message, _now()))
+
+    def drop_page(self, page_id: str, source: str, message: str) -> None:
+        """A stored page that cannot become an article (over its budget): named in input_errors, taken off the
+        extraction queue (it stays stored, so reading it again is a no-op)."""
+        with self.batch() as c:
+            c.execute("INSERT OR REPLACE INTO input_errors VALUES (?,?,?)", (source, message, _now()))
+            c.execute("DELETE FROM pending WHERE stage = 'extract' AND id = ?", (page_id,))
 
     def input_errors(self) -> list[tuple[str, str]]:
         return list(self.conn.execute("SELECT source, message FROM input_errors ORDER BY source"))
@@ -360,6 +485,27 @@ class Store:
         row = self.conn.execute("SELECT data FROM features WHERE article_id=?", (article_id,)).fetchone()
         return json.loads(row[0]) if row else {}
 
+    def put_prepared(self, article_id: str, prepared: dict[str, Any]) -> None:
+        """Keep what a worker computed of one article for the clustering (until `put_features` replaces it)."""
+        self.conn.execute("UPDATE features SET data=? WHERE article_id=?",
+                          (json.dumps({"prepared": prepared}, ensure_ascii=False), article_id))
+
+    def prepared(self, article_id: str) -> dict[str, Any] | None:
+        """What `put_prepared` kept of an article, or None (an older store, or features already final)."""
+        return self.features(article_id).get("prepared")
+
+    def put_features(self, article_id: str, features: dict[str, Any]) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO features VALUES (?,?)",
+                          (article_id, json.dumps(features, ensure_ascii=False)))
+
+    def document_term_df(self, term: str) -> int:
+        """How many stored articles contain ``term`` (0 if none)."""
+        row = self.conn.execute("SELECT df FROM term_df WHERE term=?", (term,)).fetchone()
+        return row[0] if row else 0
+
+    def add_shared_paragraph(self, a: str, pa: int, b: str, pb: int, similarity: float) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO shared_paragraphs VALUES (?,?,?,?,?)", (a, pa, b, pb, similarity))
+
     def unassigned_articles(self) -> list[str]:
         """Articles not yet put into a story, in arrival order."""
         return self._pending("cluster")
@@ -392,11 +538,36 @@ class Store:
     def assignments(self) -> dict[str, tuple[str, str | None]]:
         return {a: (s, d) for a, s, d in self.conn.execute("SELECT article_id, story_id, duplicate_of FROM assignments")}
 
+    def mark_duplicate(self, article_id: str, original_id: str) -> None:
+        """Record an assigned article as a copy of another (the copy of an agency report that came in first)."""
+        self.conn.execute("UPDATE assignments SET duplicate_of=? WHERE article_id=?", (original_id, article_id))
+
     def story_members(self, story_id: str) -> list[str]:
         rows = self.conn.execute(
             "SELECT s.article_id FROM assignments s JOIN articles a ON a.id=s.article_id WHERE story_id=? ORDER BY a.seq",
             (story_id,))
         return [r[0] for r in rows]
+
+    def storyline_of(self, story_id: str) -> str | None:
+        row = self.conn.execute("SELECT storyline_id FROM story_state WHERE story_id=?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def shared_paragraphs_among(self, ids: list[str]) -> list[tuple]:
+        """Rows (article_a, paragraph_a, article_b, paragraph_b, similarity) of paragraphs two of ``ids`` share."""
+        q = ",".join("?" * len(ids))
+        return list(self.conn.execute(
+            "SELECT article_a, paragraph_a, article_b, paragraph_b, similarity FROM shared_paragraphs "
+            f"WHERE article_a IN ({q}) AND article_b IN ({q})", ids + ids))
+
+    def assignments_of(self, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+        """article id -> (story id, duplicate_of) for ``ids``."""
+        q = ",".join("?" * len(ids))
+        return {a: (s, d) for a, s, d in self.conn.execute(
+            f"SELECT article_id, story_id, duplicate_of FROM assignments WHERE article_id IN ({q})", ids)}
+
+    def mark_story_clean(self, story_id: str) -> None:
+        """The story's later stages (storyline, dates, report) are done."""
+        self.conn.execute("UPDATE story_state SET dirty=0 WHERE story_id=?", (story_id,))
 
     def put_story(self, story: Story) -> None:
         view = Story(story.id, story.storyline_id, story.title, story.article_ids, story.date, story.summary[:1],
@@ -421,8 +592,18 @@ class Store:
         return [from_dict(Story, json.loads(r[0])) for r in rows]
 
     def put_storyline(self, line: Storyline) -> None:
+        """Store a storyline's report; it is no longer dirty (inside the same batch)."""
         self.conn.execute("INSERT OR REPLACE INTO storylines VALUES (?,?)",
                           (line.id, json.dumps(to_dict(line), ensure_ascii=False)))
+        self.conn.execute("UPDATE storyline_state SET dirty=0 WHERE storyline_id=?", (line.id,))
+
+    def mark_storyline_dirty(self, storyline_id: str) -> None:
+        """A story of this storyline got a new report: the storyline's report must be rebuilt."""
+        self.conn.execute("UPDATE storyline_state SET dirty=1 WHERE storyline_id=?", (storyline_id,))
+
+    def dirty_storylines(self) -> set[str]:
+        """Storylines whose report is missing or older than one of their stories' (a killed run leaves them)."""
+        return {r[0] for r in self.conn.execute("SELECT storyline_id FROM storyline_state WHERE dirty = 1")}
 
     def storylines(self) -> list[Storyline]:
         rows = self.conn.execute("SELECT data FROM storylines ORDER BY id")

@@ -1,0 +1,1 @@
+"""Phrase lists of the noisy-page generator (see ../noisy.py)."""
