@@ -189,3 +189,21 @@ def test_textsafe():
     assert one_line("a\nb\x1b[31m\u202ec\x07") == "a\\nb\\x1b[31m\\u202ec\\x07"
     assert safe_name("x\udcff\ud800") == "x\\xff\\ud800"
     assert for_html("\u202eabc\x1b") == "abc\\x1b"
+
+
+def test_cp1256_lines_that_pair_up_as_utf8_stay_cp1256():
+    # "ب،" is C8 A1 in cp1256, which is also valid UTF-8 (U+0221); "ظ،" is D9 A1, UTF-8 for "١"
+    text = "وصل الوفد إلى العاصمة صباح اليوم\nب،\nظ،\nوبدأت المحادثات بعد الظهر في مقر الوزارة"
+    assert decode_bytes(text.encode("cp1256"), "short-lines.txt") == (text, "cp1256")
+
+
+def test_short_cp1256_text_is_not_read_in_a_sibling_code_page():
+    text = "ىةوأؤءىشؤزرذبوحؤأذهبزبععث"  # letters only: detection alone may pick another Arabic code page
+    assert decode_bytes(text.encode("cp1256"), "short.txt") == (text, "cp1256")
+
+
+def test_utf8_and_cp1256_halves_still_decoded_by_line():
+    utf8_part = "عنوان الخبر بالترميز الموحد"
+    legacy_part = "نص الخبر بترميز ويندوز العربي"
+    data = utf8_part.encode("utf-8") + b"\n" + legacy_part.encode("cp1256")
+    assert decode_bytes(data, "halves.txt")[0] == f"{utf8_part}\n{legacy_part}"

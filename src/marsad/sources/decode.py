@@ -83,6 +83,13 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
 
 
 def _detect_legacy(data: bytes) -> str | None:
+    # cp1256 first: when it reads every byte as an Arabic letter, sign or punctuation it is the answer
+    # (detection on a short or unusual text sometimes picks a sibling code page whose letters differ)
+    try:
+        if _reads_as_arabic(data[:_DETECT_BYTES].decode("cp1256")):
+            return "cp1256"
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data[:_DETECT_BYTES], cp_isolation=list(_ARABIC_CANDIDATES) + ["utf-8"]).best()
     return best.encoding if best is not None and best.encoding else None
 
@@ -91,15 +98,27 @@ def _mixed(data: bytes, declared: str | None) -> tuple[str, str] | None:
     """Decode by line when some non-ASCII lines are valid UTF-8 and others are not; else None."""
     utf8_lines = 0
     bad: list[bytes] = []
+    either: list[bytes] = []
     lines = data.split(b"\n")
     for line in lines:
         if line.isascii():
             continue
         try:
-            line.decode("utf-8")
-            utf8_lines += 1
+            as_utf8 = line.decode("utf-8")
         except UnicodeDecodeError:
             bad.append(line)
+            continue
+        if not _reads_as_arabic(line.decode("cp1256", errors="replace")):
+            utf8_lines += 1
+        elif _reads_as_arabic(as_utf8):
+            either.append(line)  # short lines read as Arabic both ways ("ظ،" is D9 A1, which UTF-8 reads as "١")
+        else:
+            bad.append(line)  # legacy bytes that happen to pair up as UTF-8 ("ب،" is C8 A1 -> U+0221)
+    # a line that reads both ways follows the file's majority
+    if len(bad) > utf8_lines:
+        bad.extend(either)
+    else:
+        utf8_lines += len(either)
     if not utf8_lines or not bad:
         return None
     legacy = declared if declared and declared.lower() in _LEGACY else None
@@ -107,11 +126,9 @@ def _mixed(data: bytes, declared: str | None) -> tuple[str, str] | None:
         found = _detect_legacy(b"\n".join(bad))
         legacy = found if found and found.replace("_", "-").lower() not in ("utf-8", "ascii") else "cp1256"
     out = []
+    legacy_lines = set(bad)
     for line in lines:
-        try:
-            out.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            out.append(_decode_segments(line, legacy))
+        out.append(_decode_segments(line, legacy) if line in legacy_lines else line.decode("utf-8"))
     return "\n".join(out), f"utf-8+{legacy}"
 
 
@@ -155,6 +172,16 @@ def _declared_charset(head: bytes) -> str | None:
         return None
     name = m.group(1).decode("ascii", "ignore").lower()
     return {"windows-1256": "cp1256", "iso-8859-6": "iso-8859-6"}.get(name, name)
+
+
+def _reads_as_arabic(text: str) -> bool:
+    """True when every non-ASCII character is Arabic script or punctuation common in Arabic text."""
+    return all(ch.isascii() or _ARABIC_TEXT_CHAR.match(ch) for ch in text) and not text.isascii()
+
+
+# the Arabic blocks, their presentation forms, joiners, no-break space and the punctuation Arabic text uses
+_ARABIC_TEXT_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff\u200c-\u200f"
+                               "\u00a0\u00ab\u00bb\u2013\u2014\u2018-\u201d\u2026]")
 
 
 def _finish(text: str, encoding: str, source: str) -> tuple[str, str]:
