@@ -10,15 +10,12 @@ become an element, an attribute or a link other than http(s).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-CHROMIUM = os.environ.get("MARSAD_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
 
 BODY = ("وقال المتحدث باسم الحكومة إن <img src=x onerror=\"window.__xss='body-img'\"> الخطة تشمل قروضا ميسرة "
@@ -54,19 +51,6 @@ def xss_db(tmp_path_factory):
     store.close()
     return folder / "m.db"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run should have installed it")
-        pytest.skip("no chromium on this machine")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu",
-                              "--disable-background-networking", "--no-first-run"])
-        yield b
-        b.close()
 
 
 _AUDIT = """() => {
