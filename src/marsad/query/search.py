@@ -29,6 +29,7 @@ from marsad.analyze.entities import canonical_key
 from marsad.arabic.clitics import strip_proclitic
 from marsad.arabic.lexicons import mapping
 from marsad.arabic.normalize import normalize, normalize_with_offsets
+from marsad.arabic.terms import stopwords
 from marsad.store import queries as Q
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
@@ -87,6 +88,8 @@ def core(word: str) -> str:
         if word.startswith(p) and len(word) - len(p) >= 2:
             return word[len(p):]
     stripped = strip_proclitic(word)
+    if stripped != word and stripped in stopwords():
+        return word  # كسوف is not ك + سوف ("will"): a remainder that is a function word is no stem
     if stripped.startswith("ال") and len(stripped) > 3:
         stripped = stripped[2:]
     return stripped
