@@ -120,6 +120,19 @@ class PlainTfidf:
         return sum(w * vb.get(t, 0.0) for t, w in va.items())
 
 
+def _neighbour_index(records: dict[str, dict]) -> tuple[list[str], dict[str, dict[str, float]],
+                                                       dict[str, list[tuple[str, float]]]]:
+    """Articles worth pairing (a title and 40 words or more), their plain TF-IDF vectors, and term -> postings."""
+    urls = sorted(u for u, r in records.items() if len((r.get("content") or "").split()) >= 40 and r.get("title"))
+    model = PlainTfidf().fit(page_text(records[u]) for u in urls)
+    vecs = {u: model.vector(page_text(records[u])) for u in urls}
+    index: dict[str, list[tuple[str, float]]] = {}
+    for u, v in vecs.items():
+        for t, w in v.items():
+            index.setdefault(t, []).append((u, w))
+    return urls, vecs, index
+
+
 def sample_candidates(records: dict[str, dict], seed: int, n_anchors: int) -> list[tuple[str, str, str]]:
     """Candidate pairs (url_a, url_b, how drawn) for labelling.
 
@@ -129,13 +142,7 @@ def sample_candidates(records: dict[str, dict], seed: int, n_anchors: int) -> li
     the same event and would only inflate every measure.
     """
     rng = random.Random(seed)
-    urls = sorted(u for u, r in records.items() if len((r.get("content") or "").split()) >= 40 and r.get("title"))
-    model = PlainTfidf().fit(page_text(records[u]) for u in urls)
-    vecs = {u: model.vector(page_text(records[u])) for u in urls}
-    index: dict[str, list[tuple[str, float]]] = {}
-    for u, v in vecs.items():
-        for t, w in v.items():
-            index.setdefault(t, []).append((u, w))
+    urls, vecs, index = _neighbour_index(records)
     anchors = rng.sample(urls, n_anchors)
     out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -171,13 +178,7 @@ def sample_near(records: dict[str, dict], seed: int, n_anchors: int, per_anchor:
     "same topic"; random pairs, which any measure gets right, are left out.
     """
     rng = random.Random(seed)
-    urls = sorted(u for u, r in records.items() if len((r.get("content") or "").split()) >= 40 and r.get("title"))
-    model = PlainTfidf().fit(page_text(records[u]) for u in urls)
-    vecs = {u: model.vector(page_text(records[u])) for u in urls}
-    index: dict[str, list[tuple[str, float]]] = {}
-    for u, v in vecs.items():
-        for t, w in v.items():
-            index.setdefault(t, []).append((u, w))
+    urls, vecs, index = _neighbour_index(records)
     out: list[tuple[str, str, str]] = []
     seen: set[tuple[str, ...]] = set()
     for a in rng.sample(urls, n_anchors):

@@ -281,6 +281,11 @@ def story_views(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _where(conditions: Sequence[str]) -> str:
+    """The WHERE clause of a list query: its conditions ANDed, or nothing."""
+    return f"WHERE {' AND '.join(conditions)} " if conditions else ""
+
+
 def story_page(conn: sqlite3.Connection, after: tuple[str, str] | None, limit: int,
                storyline: str | None = None) -> list[tuple[str, str, str]]:
     """(id, date, compact JSON) newest first, keyset on (date, id) descending."""
@@ -292,7 +297,7 @@ def story_page(conn: sqlite3.Connection, after: tuple[str, str] | None, limit: i
         where.append("storyline_id = ?")
         args.append(storyline)
     sql = ("SELECT id, coalesce(date, ''), coalesce(view, data) FROM stories "
-           + (f"WHERE {' AND '.join(where)} " if where else "")
+           + _where(where)
            + "ORDER BY coalesce(date, '') DESC, id DESC LIMIT ?")
     return list(conn.execute(sql, (*args, limit)))
 
@@ -447,7 +452,7 @@ def article_page(conn: sqlite3.Connection, filters: dict[str, Any], after: tuple
     if after:
         where.append("(m.day, m.seq) < (?, ?)")
         args += list(after)
-    sql = (f"SELECT {columns}, m.day {_FROM}" + (f"WHERE {' AND '.join(where)} " if where else "")
+    sql = (f"SELECT {columns}, m.day {_FROM}" + _where(where)
            + "ORDER BY m.day DESC, m.seq DESC LIMIT ?")
     return list(conn.execute(sql, (*args, limit)))
 
@@ -474,7 +479,7 @@ def search_page(conn: sqlite3.Connection, match: str, filters: dict[str, Any], s
     sql = (f"SELECT {columns}, {key} FROM (SELECT rowid, {score} AS score FROM articles_fts "
            f"WHERE articles_fts MATCH ?) f JOIN articles a ON a.seq = f.rowid "
            f"JOIN q_articles m ON m.seq = a.seq LEFT JOIN assignments s ON s.article_id = a.id "
-           + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
+           + _where(where) + f"ORDER BY {order} LIMIT ?")
     return list(conn.execute(sql, (match, *args, limit)))
 
 
@@ -489,7 +494,7 @@ def search_counts(conn: sqlite3.Connection, match: str, filters: dict[str, Any])
 
 def filtered_counts(conn: sqlite3.Connection, filters: dict[str, Any]) -> list[tuple[str, int]]:
     where, args = _article_filters(filters)
-    sql = (f"SELECT m.day, count(*) {_FROM}" + (f"WHERE {' AND '.join(where)} " if where else "")
+    sql = (f"SELECT m.day, count(*) {_FROM}" + _where(where)
            + "GROUP BY 1 ORDER BY 1")
     return list(conn.execute(sql, args))
 
@@ -505,7 +510,7 @@ def entity_page(conn: sqlite3.Connection, after: tuple[int, str] | None, limit: 
         where.append("type = ?")
         args.append(type_)
     sql = ("SELECT id, key, name, type, n_stories, n_articles, last_date FROM q_entities "
-           + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY n_stories DESC, id DESC LIMIT ?")
+           + _where(where) + "ORDER BY n_stories DESC, id DESC LIMIT ?")
     return list(conn.execute(sql, (*args, limit)))
 
 
