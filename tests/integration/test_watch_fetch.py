@@ -68,11 +68,18 @@ class LocalSite:
                     site.in_flight += 1
                     key = self.path.split("?")[0].rsplit("/", 1)[0]
                     site.max_in_flight[key] = max(site.max_in_flight.get(key, 0), site.in_flight)
+                counted = True
                 try:
                     fn = site.routes.get(self.path.split("?")[0])
                     resp = fn(hit) if fn else Resp(404, b"not found")
                     if resp.delay:
                         time.sleep(resp.delay)
+                    # Leave the count before answering: once the client has the whole answer it
+                    # frees its slot and may start the next request before this thread gets back
+                    # here, which would count one request twice.
+                    with site._lock:
+                        site.in_flight -= 1
+                        counted = False
                     self.send_response(resp.status)
                     for k, v in resp.headers.items():
                         self.send_header(k, v)
@@ -89,8 +96,9 @@ class LocalSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    with site._lock:
-                        site.in_flight -= 1
+                    if counted:
+                        with site._lock:
+                            site.in_flight -= 1
 
             def do_GET(self):  # noqa: N802
                 self._serve("GET")
