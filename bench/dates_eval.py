@@ -108,7 +108,7 @@ def run(shared: Path, fixture: Path = FIXTURE) -> dict:
         r["pred"] = "none" if not stmts else (values[0] if len(stmts) == 1 else "several:" + "|".join(values))
     rows = [r for r in rows if r["pred"] != "missing"]
     report = {"all": score(rows)}
-    for split in ("dev", "test", "fresh", "fresh2", "fresh3"):
+    for split in ("dev", "test", "fresh", "fresh2", "fresh3", "fresh4"):
         report[split] = score([r for r in rows if r["split"] == split])
     fams = sorted({r["family"] for r in rows})
     report["families"] = {f: score([r for r in rows if r["family"] == f]) for f in fams}

@@ -133,7 +133,9 @@ def main() -> None:
     report["seeds"] = seeds_score(shared)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    Path(args.out).with_name("extraction_families.md").write_text(markdown_table(fam, args.seed), encoding="utf-8")
+    out = Path(args.out)
+    md = out.with_name("extraction_families.md" if out.name == "extraction_eval.json" else f"{out.stem}_families.md")
+    md.write_text(markdown_table(fam, args.seed), encoding="utf-8")
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 

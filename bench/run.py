@@ -165,10 +165,14 @@ def end_to_end_once(pages: Path, workers: int, db: Path) -> dict:
     mark("ingest")
     n = pipe.extract_pending()
     mark("extract")
-    pipe.analyze_pending()
-    mark("analyse")
-    touched = pipe.cluster_pending()
-    mark("dedup_and_cluster")
+    if workers == 1:
+        pipe.analyze_pending()
+        mark("analyse")
+        touched = pipe.cluster_pending()
+        mark("dedup_and_cluster")
+    else:  # what `Pipeline.process` runs: the main process clusters while the workers analyse
+        touched = pipe.analyse_and_cluster()
+        mark("analyse_and_dedup_cluster_overlapped")
     pipe.link_storylines(touched)
     pipe.infer_dates(touched)
     mark("storylines_and_dates")
@@ -184,6 +188,9 @@ def end_to_end_once(pages: Path, workers: int, db: Path) -> dict:
         "cpu_ms_per_article": round((main_cpu + kid_cpu) / n * 1000, 2),
         # everything the main process itself runs: with -j N the part no worker can take over
         "main_process_cpu_ms_per_article": round(main_cpu / n * 1000, 2),
+        # the part of it in stages where no worker runs: what `-j N` cannot overlap with anything
+        "main_process_cpu_ms_alone_per_article": round(sum(v["main_cpu_s"] for v in stages.values()
+                                                           if v["worker_cpu_s"] == 0) / n * 1000, 2),
         "stages": {k: {"wall_s": round(v["wall_s"], 2),
                        "main_cpu_ms_per_article": round(v["main_cpu_s"] / n * 1000, 2),
                        "worker_cpu_ms_per_article": round(v["worker_cpu_s"] / n * 1000, 2)} for k, v in stages.items()},

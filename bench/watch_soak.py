@@ -200,7 +200,19 @@ def current_mb() -> float:
 
 
 # -- part 1 -------------------------------------------------------------------------------------
-def timing_run(port: int, outlets: list[str], n: int, rate: float, interval: float, t0, work: Path) -> dict:
+def top_growth(before, after, limit: int = 15) -> list[dict]:
+    """The source lines whose live allocations grew most between two tracemalloc snapshots."""
+    import tracemalloc
+
+    keep = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    stats = after.filter_traces(keep).compare_to(before.filter_traces(keep), "lineno")
+    return [{"where": f"{Path(s.traceback[0].filename).name}:{s.traceback[0].lineno}",
+             "grew_mb": round(s.size_diff / 2**20, 2), "live_mb": round(s.size / 2**20, 2), "blocks_grew": s.count_diff}
+            for s in sorted(stats, key=lambda s: -s.size_diff)[:limit]]
+
+
+def timing_run(port: int, outlets: list[str], n: int, rate: float, interval: float, t0, work: Path,
+               trace: bool = False) -> dict:
     from marsad.store.db import Store
     from marsad.watch.clock import SystemClock
     from marsad.watch.config import load_config
@@ -214,16 +226,28 @@ def timing_run(port: int, outlets: list[str], n: int, rate: float, interval: flo
     log = EventLog(clock, open(work / "timing.log", "w", encoding="utf-8"), "json")
     watcher = Watcher(load_config(cfg_path), store, clock=clock, log=log)
     watcher.start()
+    snapshots: dict[str, object] = {}
+    if trace:  # Python allocations only (not SQLite's page cache); slows the run, so its timings are not comparable
+        import tracemalloc
+
+        tracemalloc.start(1)
     memory_at: dict[str, float] = {"after warm-up": round(rss_mb(), 1)}
     current_at: dict[str, float] = {"after warm-up": round(current_mb(), 1)}
     caches_at: dict[str, dict[str, int]] = {}
-    marks = [m for m in (250, 500, 1000, 2000, 5000, 10000) if m <= n]
+    marks = [m for m in (100, 250, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000) if m <= n]
     delays: list[float] = []
     stored = 0
     start = time.time()
     t0.value = start  # pages start appearing now: page i at start + i / rate
-    while stored < n:
+    idle = 0  # rounds in a row that stored nothing once every page was listed
+    copies = failed = 0  # pages whose content was stored already (SaudiNewsNet repeats articles); fetch failures
+    while stored + copies + failed < n:
         report = watcher.run_round()
+        copies += report.unchanged
+        failed += report.failed
+        idle = idle + 1 if not report.stored and time.time() - start > n / rate + interval else 0
+        if idle >= 5 and not watcher.wstore.queued():
+            break  # what is left scrolled off its feed (FEED_ITEMS) before a poll read it: counted as missed
         for s in report.stored:
             i = int(s.url.rsplit("/", 1)[1].split(".")[0])
             delays.append(s.done_at - (start + i / rate))
@@ -231,26 +255,46 @@ def timing_run(port: int, outlets: list[str], n: int, rate: float, interval: flo
         while marks and stored >= marks[0]:
             current_at[str(marks[0])] = round(current_mb(), 1)
             caches_at[str(marks[0])] = cache_entries()
+            print(f"{marks[0]} pages: resident {current_at[str(marks[0])]} MB, peak {rss_mb():.0f} MB, "
+                  f"{time.time() - start:.0f} s", file=sys.stderr, flush=True)
+            if trace:
+                snapshots[str(marks[0])] = tracemalloc.take_snapshot()
+                print(f"mark {marks[0]}: rss {current_mb():.0f} MB, python {tracemalloc.get_traced_memory()[0] / 2**20:.0f} MB",
+                      file=sys.stderr, flush=True)
+                if len(snapshots) >= 2:
+                    names = list(snapshots)
+                    for row in top_growth(snapshots[names[-2]], snapshots[names[-1]], 12):
+                        print("   ", row, file=sys.stderr, flush=True)
             memory_at[str(marks.pop(0))] = round(rss_mb(), 1)
-        if stored < n:
+        if stored + copies + failed < n:
             clock.sleep(max(0.2, min(interval, watcher.seconds_to_next_due(clock.now()))))
     elapsed = time.time() - start
     memory_at["end"] = round(rss_mb(), 1)
     current_at["end"] = round(current_mb(), 1)
     arts, stories = store.count("articles"), store.count("stories")
+    emptied = dict(watcher.memory.cleared)
     watcher.close()
     store.close()
     delays.sort()
-    return {
+    growth = {}
+    if trace and len(snapshots) >= 2:
+        names = list(snapshots)
+        growth = {f"{names[0]}->{names[-1]}": top_growth(snapshots[names[0]], snapshots[names[-1]])}
+        tracemalloc.stop()
+    out = {
         "pages": n, "rate_offered": rate, "interval_s": interval, "elapsed_s": round(elapsed, 1),
-        "pages_per_s": round(n / elapsed, 2),
+        "pages_per_s": round(stored / elapsed, 2),
         "note": "pages appear at rate_offered; pages_per_s can exceed it only by the backlog the run starts with",
         "delay_s": {"median": round(statistics.median(delays), 2), "p95": round(delays[int(0.95 * (len(delays) - 1))], 2),
                     "max": round(delays[-1], 2)},
         "peak_memory_mb_at_pages": memory_at, "resident_memory_mb_at_pages": current_at,
-        "lru_cache_entries_at_pages": caches_at,
-        "articles": arts, "stories": stories,
+        "lru_cache_entries_at_pages": caches_at, "memo_caches_emptied": emptied,
+        "articles": arts, "stories": stories, "copies_not_stored": copies, "fetch_failed": failed,
+        "missed": n - stored - copies - failed,
     }
+    if growth:
+        out["python_allocation_growth"] = growth
+    return out
 
 
 # -- part 2 -------------------------------------------------------------------------------------
@@ -360,6 +404,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--skip-timing", action="store_true", help="only part 2 (other parts of --out are kept)")
     ap.add_argument("--skip-kill", action="store_true", help="only part 1 (other parts of --out are kept)")
+    ap.add_argument("--trace-memory", action="store_true",
+                    help="tracemalloc snapshots at the marks: the lines whose allocations grew most (slows the run)")
     ap.add_argument("--label", default="timing", help="key of part 1's figures in --out (to keep runs at several rates)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "watch_soak.json")
     args = ap.parse_args()
@@ -378,7 +424,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             if not args.skip_timing:
-                result[args.label] = timing_run(port, outlets, args.pages, args.rate, args.interval, t0, work)
+                result[args.label] = timing_run(port, outlets, args.pages, args.rate, args.interval, t0, work,
+                                               trace=args.trace_memory)
                 result[args.label].update(command=command, load_avg_at_start=load, load_avg_at_end=os.getloadavg())
                 print(json.dumps(result[args.label], ensure_ascii=False), flush=True)
             if not args.skip_kill:

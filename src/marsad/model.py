@@ -30,6 +30,7 @@ class Page:
     url: str | None = None
     fetched_at: str | None = None
     encoding: str = "utf-8"
+    outlet: str | None = None  # the outlet the page is known to come from (a watched source's ``outlet``)
 
 
 @dataclass(frozen=True, slots=True)

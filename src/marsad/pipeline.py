@@ -15,9 +15,10 @@ table) happens when a story's report is built.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
@@ -43,17 +44,27 @@ from marsad.dedup.minhash import (
 )
 from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
-from marsad.model import Analysis, Article, Page
+from marsad.model import Analysis, Article, Page, to_dict
 from marsad.report.story import build_story, build_storyline
 from marsad.sources.budget import PAGE_SECONDS, Guarded
 from marsad.sources.files import discover, page_id, read_path
-from marsad.store.db import WAL_SOFT_LIMIT, Store
+from marsad.store.db import WAL_SOFT_LIMIT, Store, search_text
+from marsad.store.reports import (
+    StoryRows,
+    publication,
+    put_story_rows,
+    put_storyline_row,
+    reader,
+    story_rows,
+    storyline_row,
+)
 
 Progress = Callable[[str, int, int], None]
 BATCH = 100
 MAX_CLUSTER_BATCH = 1000
 PARA_VERIFY = 12  # candidate paragraphs checked exactly per paragraph
 PARALLEL_MIN = 300  # below this many pending records a process pool costs more than it saves
+REPORT_PARALLEL_MIN = 100  # the same for story reports (each costs about as much as extracting ten pages)
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -93,9 +104,9 @@ class Pipeline:
         self.notice = notice  # told when the run waits for another writer of the same store
         self.failed: list[InputError] = []  # pages the process stages refused or kept degraded
 
-    def _map(self, fn: Callable, items: list, total: int) -> Iterable:
+    def _map(self, fn: Callable, items: list, total: int, minimum: int | None = None) -> Iterable:
         """fn over items, in order; in a process pool when there are many (stage functions are pure)."""
-        if self.workers == 1 or total < PARALLEL_MIN:
+        if self.workers == 1 or total < (PARALLEL_MIN if minimum is None else minimum):
             return map(fn, items)
         from concurrent.futures import ProcessPoolExecutor
 
@@ -143,18 +154,17 @@ class Pipeline:
         total = len(pending)
         self._pools: list = []
         guarded = Guarded(self.stages.extract, self.page_seconds, "extract")
-        results = iter(self._map(partial(_extract_with_terms, guarded), pending, total))
+        results = iter(self._map(partial(_extract_for_store, guarded), pending, total))
         for k in range(0, total, BATCH):
             chunk = pending[k: k + BATCH]
-            pairs = [next(results) for _ in chunk]
+            triples = [next(results) for _ in chunk]
             # a page over its budget (or one extraction fails on) is an input error, not the end of the run
-            failed = [(page, a) for page, (a, _) in zip(chunk, pairs, strict=True) if isinstance(a, InputError)]
-            pairs = [p for p in pairs if not isinstance(p[0], InputError)]
-            articles = [a for a, _ in pairs]
+            failed = [(page, a) for page, (a, _, _) in zip(chunk, triples, strict=True) if isinstance(a, InputError)]
+            triples = [p for p in triples if not isinstance(p[0], InputError)]
             with self.store.batch():
-                self.store.bump_term_df(t for _, t in pairs)
-                for a in articles:
-                    self.store.add_article(a, {})
+                self.store.bump_term_df(t for _, t, _ in triples)
+                for a, _, search in triples:
+                    self.store.add_article(a, {}, search)
                 for page, err in failed:
                     self.store.drop_page(page.id, err.source, err.problem)
             self.failed.extend(err for _, err in failed)
@@ -172,37 +182,35 @@ class Pipeline:
         pending = self.store.unanalysed_articles()
         total = len(pending)
         self._pools = []
-        articles = (self.store.article(i) for i in pending)
-        guarded = Guarded(self.stages.analyze, self.page_seconds, "analyse")
-        # the workers also compute what the clustering needs of each article alone (`prepare`)
-        results = iter(self._map(partial(_analyse_and_prepare, guarded), articles, total))  # type: ignore[arg-type]
+        results = self._analyses(pending)
         for k in range(0, total, BATCH):
-            batch = [next(results) for _ in pending[k: k + BATCH]]
-            with self.store.batch():
-                for r, prepared in batch:
-                    self.store.put_prepared(prepared["article_id"], prepared)
-                    if isinstance(r, tuple):  # kept degraded: an empty analysis, and the page named
-                        r, why = r
-                        source = self.store.article(r.article_id).source
-                        self.store.record_error(source, why)
-                        self.failed.append(InputError(source, why))
-                    self.store.put_analysis(r)
+            self._write_analyses([next(results) for _ in pending[k: k + BATCH]])
             self.progress("analyse", min(k + BATCH, total), total)
         self._close_pools()
         return total
 
+    def _analyses(self, ids: list[str], weigh: bool = False) -> Iterator[AnalysisRows]:
+        """`AnalysisRows` of each article, in order (in the pool when there are many).  ``weigh``: the workers
+        also weigh the term vector with the store's IDF (final once extraction is done), reading the store."""
+        articles = (self.store.article(i) for i in ids)
+        guarded = Guarded(self.stages.analyze, self.page_seconds, "analyse")
+        idf_from = (self.store.path, self.store.count("articles")) if weigh and self.store.path != ":memory:" else None
+        # the workers also compute what the clustering needs of each article alone (`prepare`)
+        return iter(self._map(partial(_analysis_rows, guarded, idf_from), articles, len(ids)))  # type: ignore[arg-type]
+
+    def _write_analyses(self, batch: list[AnalysisRows]) -> None:
+        with self.store.batch():
+            for article_id, why, analysis_json, prepared_json in batch:
+                self.store.put_prepared_json(article_id, prepared_json)
+                if why:  # kept degraded: an empty analysis, and the page named
+                    source = self.store.article(article_id).source
+                    self.store.record_error(source, why)
+                    self.failed.append(InputError(source, why))
+                self.store.put_analysis_json(article_id, analysis_json)
+
     # -- 4+5. de-duplicate and cluster --------------------------------------------
     def _idf(self) -> Callable[[str], float]:
-        n_store = self.store.count("articles")
-        cache: dict[str, float] = {}
-        df = self.store.document_term_df
-
-        def fn(term: str) -> float:
-            if term not in cache:
-                cache[term] = background_idf(term, n_store, df(term))
-            return cache[term]
-
-        return fn
+        return store_idf(self.store.count("articles"), self.store.document_term_df)
 
     def features(self, article: Article, analysis: Analysis, idf_fn: Callable[[str], float] | None = None) -> dict:
         return {
@@ -213,14 +221,61 @@ class Pipeline:
             "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
         }
 
-    def cluster_pending(self) -> set[str]:
+    def cluster_order(self) -> list[str]:
+        """The articles not yet in a story, in the order the clustering visits them."""
         ids = self.store.unassigned_articles()
-        arts = {i: self.store.article(i) for i in ids}
+        when = publication(self.store, ids)
         # canonical order: same pages -> same stories, whatever order they came in
-        order = sorted(ids, key=lambda i: (arts[i].published or "9999-99-99", i))
+        return sorted(ids, key=lambda i: (when[i][0] or "9999-99-99", i))
+
+    def cluster_pending(self) -> set[str]:
+        return self._cluster(self.cluster_order())
+
+    def analyse_and_cluster(self) -> set[str]:
+        """`analyze_pending` then `cluster_pending`, overlapped when the workers analyse: the articles are
+        analysed in the order the clustering visits them, and the main process clusters each chunk as soon
+        as its analyses are written, while the workers go on with the next ones.
+
+        The result is the same as the two stages one after the other: an analysis reads its article alone,
+        and the clustering reads no analysis but the article's own (the document frequencies it weighs
+        terms by are final once extraction is done).  A killed run has clustered a prefix of the order
+        and resumes with the rest, as a run killed in `cluster_pending` does.
+        """
+        pending = self.store.unanalysed_articles()
+        if self.workers == 1 or len(pending) < PARALLEL_MIN:  # no pool: nothing to overlap
+            self.analyze_pending()
+            return self.cluster_pending()
+        order = self.cluster_order()
+        waiting, clustered_later = set(pending), set(order)
+        queue = [i for i in order if i in waiting] + [i for i in pending if i not in clustered_later]
+        position = {aid: n for n, aid in enumerate(queue)}
+        total = len(queue)
+        self._pools = []
+        results = self._analyses(queue, weigh=True)
+        done = 0
+
+        def analyse_through(chunk: list[str]) -> None:
+            nonlocal done
+            need = max((position[a] + 1 for a in chunk if a in position), default=0)
+            while done < need:
+                n = min(BATCH, need - done)
+                self._write_analyses([next(results) for _ in range(n)])
+                done += n
+                self.progress("analyse", done, total)
+
+        try:
+            touched = self._cluster(order, analyse_through)
+            analyse_through(queue[-1:])  # articles that join no story now (none in a digest)
+        finally:
+            self._close_pools()
+        return touched
+
+    def _cluster(self, order: list[str], before: Callable[[list[str]], None] | None = None) -> set[str]:
+        """Cluster the articles of ``order`` in that order; ``before(chunk)`` runs before each chunk is clustered."""
         clusterer = OnlineClusterer(self.store.conn)
         bands = BandIndex(self.store.conn)
         idf_fn = self._idf()
+        n_store = self.store.count("articles")
         touched: set[str] = set()
         total = len(order)
         self.progress("cluster", 0, total)
@@ -228,11 +283,14 @@ class Pipeline:
         # those are spread over the whole file: commit less often as the store grows
         step = min(MAX_CLUSTER_BATCH, max(BATCH, self.store.count("articles") // 30))
         for k in range(0, total, step):
+            chunk = order[k: k + step]
+            if before:
+                before(chunk)
             with self.store.batch() as conn:
-                for aid in order[k: k + step]:
-                    art = arts[aid]
+                for aid in chunk:
+                    art = self.store.article(aid)
                     if prepared := self.store.prepared(aid):  # computed by the analysis workers
-                        feats = _from_prepared(art, prepared, idf_fn)
+                        feats = _from_prepared(art, prepared, idf_fn, n_store)
                         sigs = Signatures.unpack(prepared["minhash"])
                     else:  # a store analysed before this was kept
                         feats = self.features(art, self.store.analysis(aid), idf_fn)
@@ -297,13 +355,17 @@ class Pipeline:
         changed = 0
         with self.store.batch():
             for sid in sorted(story_ids):
-                members = self.store.articles(self.store.story_members(sid))
-                dated = Counter(a.published for a in members if a.published and a.published_how != "inferred")
+                members = self.store.story_members(sid)
+                # the dates alone decide whether the story has undated articles: most have none to read
+                when = publication(self.store, members)
+                dated = Counter(p for p, how in when.values() if p and how != "inferred")
                 if not dated:
                     continue
-                for art in members:
-                    if art.published and art.published_how != "inferred":
+                for aid in members:
+                    p, how = when[aid]
+                    if p and how != "inferred":
                         continue
+                    art = self.store.article(aid)
                     day = infer_publication(art, dated)
                     if day != art.published:
                         art = replace(art, published=day, published_how="inferred" if day else None)
@@ -313,20 +375,29 @@ class Pipeline:
         return changed
 
     # -- 7. story reports ----------------------------------------------------
+    def _map_store(self, fn: Callable, items: list, total: int) -> Iterable:
+        """``fn(store, item)`` over items, in order: in the pool when there are many, each worker reading the
+        store through its own connection (what a report reads does not change while reports are written)."""
+        if self.workers == 1 or total < REPORT_PARALLEL_MIN or self.store.path == ":memory:":
+            return map(partial(fn, self.store), items)
+        return self._map(partial(_with_reader, fn, self.store.path), items, total, REPORT_PARALLEL_MIN)
+
     def build_reports(self, story_ids: set[str]) -> None:
+        """Build the reports of these stories and of their storylines (in the workers); the main process writes them."""
+        self._pools = []
+        try:
+            self._build_reports(sorted(story_ids))
+        finally:
+            self._close_pools()
+
+    def _build_reports(self, order: list[str]) -> None:
+        total = len(order)
         lines: set[str] = set()
-        total = len(story_ids)
-        for n, sid in enumerate(sorted(story_ids), 1):
-            ids = self.store.story_members(sid)
-            if not ids:
+        for n, (sid, line_id, rows) in enumerate(self._map_store(story_report, order, total), 1):
+            if rows is None:  # no members
                 continue
-            line_id = self.store.storyline_of(sid)
-            items = [(self.store.article(i), self.store.analysis(i)) for i in ids]
-            items.sort(key=lambda it: (it[0].published or it[0].fetched_at or "", it[0].id))
-            shared = self.store.shared_paragraphs_among(ids)
-            story = build_story(sid, line_id, items, shared, self.store.assignments_of(ids))
             with self.store.batch():
-                self.store.put_story(story)
+                put_story_rows(self.store, rows)
                 self.store.mark_story_clean(sid)
                 if line_id:
                     # in the same transaction: a run killed before the storyline's report is written
@@ -336,12 +407,14 @@ class Pipeline:
                 lines.add(line_id)
             self.progress("report", n, total)
         lines |= self.store.dirty_storylines()
-        for lid in sorted(lines):
-            stories = self.store.story_views(lid)
-            if not stories:
-                continue
+        order = sorted(lines)
+        results = iter(self._map_store(storyline_report, order, len(order)))
+        for k in range(0, len(order), BATCH):
+            chunk = [next(results) for _ in order[k: k + BATCH]]
             with self.store.batch():
-                self.store.put_storyline(build_storyline(lid, stories))
+                for row in chunk:
+                    if row is not None:
+                        put_storyline_row(self.store, row)
 
     # -- a long-running process ------------------------------------------------
     def warm_up(self) -> None:
@@ -377,9 +450,8 @@ class Pipeline:
         clock = _StageClock(report.seconds)
         report.articles = self.extract_pending()
         clock.mark("extract")
-        self.analyze_pending()
-        clock.mark("analyse")
-        touched = self.cluster_pending()
+        touched = self.analyse_and_cluster()
+        clock.mark("analyse")  # and the clustering, overlapped with it when the workers analyse
         # stories a killed run clustered but did not finish are still dirty: redo their later stages
         touched |= self.store.dirty_stories()
         clock.mark("cluster")
@@ -439,6 +511,29 @@ def _windowed_map(pool, fn: Callable, items: Iterable) -> Iterable:
         yield from pool.map(fn, window, chunksize=16)
 
 
+def _with_reader(fn: Callable, path: str, item: object) -> object:
+    return fn(reader(path), item)
+
+
+def story_report(store: Store, story_id: str) -> tuple[str, str | None, StoryRows | None]:
+    """(story id, storyline id, the rows of its report) built from what the store holds of the story (pure)."""
+    ids = store.story_members(story_id)
+    if not ids:
+        return story_id, None, None
+    line_id = store.storyline_of(story_id)
+    items = [(store.article(i), store.analysis(i)) for i in ids]
+    items.sort(key=lambda it: (it[0].published or it[0].fetched_at or "", it[0].id))
+    shared = store.shared_paragraphs_among(ids)
+    story = build_story(story_id, line_id, items, shared, store.assignments_of(ids))
+    return story_id, line_id, story_rows(story)
+
+
+def storyline_report(store: Store, line_id: str) -> tuple[str, str] | None:
+    """The row of a storyline's report, from its stories' compact views; None if it has no story yet."""
+    stories = store.story_views(line_id)
+    return storyline_row(build_storyline(line_id, stories)) if stories else None
+
+
 def _day(timestamp: str | None) -> str | None:
     if timestamp and len(timestamp) >= 10 and timestamp[4] == "-" and timestamp[7] == "-":
         try:
@@ -466,10 +561,48 @@ def _analyse_and_prepare(analyze_fn: Callable[[Article], object], article: Artic
     return result, prepare(article, analysis)  # type: ignore[arg-type]
 
 
-def _from_prepared(article: Article, prepared: dict, idf_fn: Callable[[str], float]) -> dict:
-    """`Pipeline.features` from what a worker prepared: only the IDF weighting (the store's counts) is left."""
+def store_idf(n_store: int, df: Callable[[str], int]) -> Callable[[str], float]:
+    """A term's IDF over the background corpus plus a store of ``n_store`` articles (``df``: its document
+    frequency there), remembered per term."""
+    cache: dict[str, float] = {}
+
+    def fn(term: str) -> float:
+        if term not in cache:
+            cache[term] = background_idf(term, n_store, df(term))
+        return cache[term]
+
+    return fn
+
+
+AnalysisRows = tuple[str, str | None, str, str]  # article id, why it was kept degraded, analysis JSON, prepared JSON
+_WORKER_IDF: dict[tuple[str, int], Callable[[str], float]] = {}
+
+
+def _analysis_rows(analyze_fn: Callable[[Article], object], idf_from: tuple[str, int] | None,
+                   article: Article) -> AnalysisRows:
+    """Analyse and prepare an article in a worker, and turn both into the JSON the store keeps.
+
+    ``idf_from`` = (store path, articles in it): the term vector is weighed here too, with the IDF the
+    clustering would use (the store's document frequencies, read through this worker's own connection);
+    `_from_prepared` takes it only if the store still holds that many articles."""
+    result, prepared = _analyse_and_prepare(analyze_fn, article)
+    analysis, why = result if isinstance(result, tuple) else (result, None)
+    if idf_from is not None:
+        if idf_from not in _WORKER_IDF:
+            _WORKER_IDF.clear()
+            _WORKER_IDF[idf_from] = store_idf(idf_from[1], reader(idf_from[0]).document_term_df)
+        prepared["vector"] = weigh_counts(prepared["counts"], _WORKER_IDF[idf_from])
+        prepared["idf_articles"] = idf_from[1]
+    return (article.id, why, json.dumps(to_dict(analysis), ensure_ascii=False),
+            json.dumps({"prepared": prepared}, ensure_ascii=False))
+
+
+def _from_prepared(article: Article, prepared: dict, idf_fn: Callable[[str], float], n_store: int | None = None) -> dict:
+    """`Pipeline.features` from what a worker prepared: only the IDF weighting (the store's counts) is left,
+    unless the worker weighed the terms already against a store of the same size."""
+    weighed = prepared.get("vector") if n_store is not None and prepared.get("idf_articles") == n_store else None
     return {
-        "vector": weigh_counts(prepared["counts"], idf_fn),
+        "vector": weighed if weighed is not None else weigh_counts(prepared["counts"], idf_fn),
         "published": article.published or _day(article.fetched_at),
         "weekday": prepared["weekday"],
         "entities": prepared["entities"],
@@ -482,6 +615,12 @@ def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tu
     if isinstance(article, InputError):  # refused by the page budget (sources/budget.py)
         return article, set()
     return article, set(terms((article.title or "") + "\n" + article.text))
+
+
+def _extract_for_store(extract_fn: Callable[[Page], Article], page: Page) -> tuple[object, set[str], tuple[str, str] | None]:
+    """`_extract_with_terms` and the normalized text of the search index, in a worker."""
+    article, term_set = _extract_with_terms(extract_fn, page)
+    return article, term_set, None if isinstance(article, InputError) else search_text(article)
 
 
 def is_original(article: Article, other: Article) -> bool:

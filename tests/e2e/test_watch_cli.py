@@ -143,3 +143,39 @@ def test_watch_beside_the_web_app_on_one_store(tmp_path, site, records):
         feed = client.get("/alerts.atom")
         assert feed.status_code == 200 and feed.text.count("<entry>") == 3
         assert client.get("/api/v1/stories").status_code == 200
+
+
+def test_a_sources_outlet_reaches_the_articles_and_the_story_page(tmp_path, site, records):
+    """The outlet named in sources.toml is the article's outlet (the page itself names none: a loopback host)."""
+    from fastapi.testclient import TestClient
+
+    from marsad.store.db import Store
+    from marsad.web.app import create_app
+
+    serve_pages(site, "awsat", records[10:12])
+    serve_pages(site, "local", records[12:13])
+    cfg = tmp_path / "s.toml"
+    cfg.write_text(
+        "[fetch]\nper_host_delay = 0\nretries = 0\n\n"
+        f'[[source]]\nname = "awsat"\noutlet = "صحيفة الشرق الأوسط"\nurl = "{site.url("/awsat.xml")}"\n\n'
+        f'[[source]]\nname = "local"\noutlet = "  نشرة   الحي  "\nurl = "{site.url("/local.xml")}"\n',
+        encoding="utf-8")
+    db = tmp_path / "w.db"
+    result = CliRunner().invoke(app, ["watch", str(cfg), "--db", str(db), "--once"])
+    assert result.exit_code == 0, result.output
+    store = Store(db)
+    try:
+        by_url = {a.url: a for a in store.articles()}
+        assert len(by_url) == 3
+        # a name the outlet table knows is written as the table writes it; an unknown one as configured (spaces tidied)
+        assert [by_url[site.url(f"/awsat/{i}")].outlets[:1] for i in (0, 1)] == [("الشرق الأوسط",)] * 2
+        assert by_url[site.url("/local/0")].outlets[:1] == ("نشرة الحي",)
+        story_id = store.story_of(by_url[site.url("/awsat/0")].id)
+    finally:
+        store.close()
+    with TestClient(create_app(db)) as client:
+        page = client.get(f"/story/{story_id}")
+        assert page.status_code == 200 and "الشرق الأوسط" in page.text
+        api = client.get("/api/v1/outlets").json()
+        names = {o["name"] for o in (api["items"] if isinstance(api, dict) else api)}
+        assert {"الشرق الأوسط", "نشرة الحي"} <= names

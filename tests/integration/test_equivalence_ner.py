@@ -54,13 +54,25 @@ def test_fast_path_tags_equal_crfsuite_tags(documents, neural):
     assert names > 500  # the documents are full of names: the comparison is not over O tags alone
 
 
-def test_the_default_gate_leaves_the_tags_of_news_unchanged(documents):
-    gated = ner.Recognizer.open()
+def test_the_default_reading_finds_the_names_of_the_full_reading_on_news(documents):
+    """The default reads the neural stage only a few tokens around unsettled possible names
+    (ner.NEURAL_WINDOW, NEURAL_SETTLED), MARSAD_NER=sentences their whole sentences; on news both
+    find almost every name the recognizer finds reading every sentence."""
     full = ner.Recognizer.open()
-    full.neural_gate = 1.0
-    assert gated.neural_gate < 1.0
-    for doc in documents[:40]:
-        assert gated.tag_document(doc) == full.tag_document(doc)
+    full.neural_gate, full.neural_window, full.neural_settled = 1.0, None, None
+    fast = ner.Recognizer.open()
+    assert fast.neural_gate < 1.0 and fast.neural_settled is not None and fast.neural_window is not None
+    gated = ner.Recognizer.open()
+    gated.neural_window = None
+    want, got, got_fast = set(), set(), set()
+    for d, doc in enumerate(documents[:40]):
+        for names, rec in ((want, full), (got, gated), (got_fast, fast)):
+            names |= {(d, k, sp.start, sp.end, sp.type) for k, tags in enumerate(rec.tag_document(doc))
+                      for sp in ner.spans(tags)}
+    assert len(want) > 300
+    for found in (got, got_fast):
+        assert len(want & found) / len(want) >= 0.97
+        assert len(want & found) / len(found) >= 0.97
 
 
 def test_chain_marginals_equal_crfsuite_marginals(documents):

@@ -33,6 +33,11 @@ def test_graded_set_is_well_formed():
     # the split depends on the pair only, not on file order or direction
     p = pairs[0]
     assert is_held_out(p) == is_held_out(type(p)(p.url_b, p.url_a, p.grade))
+    # every pair says how it was drawn: the evaluation reports each sampling family apart
+    families = {p.family for p in pairs}
+    assert families == {"nn1", "nn2-10", "nn11-60", "random", "near"}
+    randoms = [p for p in pairs if p.family == "random"]
+    assert sum(p.grade == 4 for p in randoms) / len(randoms) > 0.9  # random pairs are almost all unrelated
 
 
 def test_read_pairs_rejects_a_bad_grade(tmp_path):

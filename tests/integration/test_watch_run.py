@@ -311,3 +311,44 @@ def test_watch_store_tables_appear_on_a_digest_store(tmp_path):
     assert store.schema_version == before
     assert store.conn.execute("SELECT COUNT(*) FROM watch_alerts").fetchone()[0] == 0
     store.close()
+
+
+def test_sources_that_come_due_during_a_long_queue_are_polled_between_batches(tmp_path, site, records):
+    """A busy feed is read again while a long queue is fetched, so its new items are not left to scroll off it."""
+    paths = [f"/q/{i}" for i in range(5)]
+    clock_ref: dict = {}
+
+    def page_answer(rec):
+        def answer(_hit):
+            clock_ref["clock"].advance(40)  # each page takes 40 s (of the test's clock) to fetch and process
+            return Resp(200, article_html(rec).encode(), {"Content-Type": "text/html"})
+        return answer
+
+    for p, rec in zip(paths, records[:5], strict=True):
+        site.set(p, page_answer(rec))
+    polls = {"n": 0}
+
+    def feed_answer(_hit):
+        polls["n"] += 1
+        listed = paths[:4] if polls["n"] == 1 else paths  # the fifth page appears after the first poll
+        return Resp(200, rss([(site.url(p), p, "Tue, 21 Jul 2015 06:00:00 GMT") for p in listed]),
+                    {"Content-Type": "application/rss+xml"})
+
+    site.set("/feed.xml", feed_answer)
+    h = Harness(tmp_path, [{"name": "busy", "outlet": "عكاظ", "url": site.url("/feed.xml"), "interval": "1m"}],
+                fetch={"batch": 2, "workers": 1})
+    clock_ref["clock"] = h.clock
+    try:
+        h.watcher.start(warm_up=False)
+        r1 = h.round()
+        # batch 1 (two pages, 80 s) made the feed due: it was polled before batch 2, and again before nothing else
+        assert r1.polled == 2 and site.count("/feed.xml") == 2
+        events = [e["event"] for e in h.log.records if e["event"] in ("poll", "stored")]
+        assert events == ["poll", "stored", "stored", "poll", "stored", "stored"]
+        assert len(r1.stored) == 4 and r1.queued == 5  # the new item is queued in this round ...
+        assert h.watcher.wstore.url_status(site.url(paths[4])) == "queued"
+        r2 = h.round()
+        assert [s.url for s in r2.stored] == [site.url(paths[4])]  # ... and fetched in the next, once
+        assert all(site.count(p) == 1 for p in paths)
+    finally:
+        h.close()

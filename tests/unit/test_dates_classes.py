@@ -204,3 +204,21 @@ def test_forms_met_on_a_second_unseen_sample(text, ref, expected):
 ])
 def test_forms_met_on_a_third_unseen_sample(text, ref, expected):
     assert found(text, ref) == expected
+
+
+@pytest.mark.parametrize("text, year", [
+    ("وهذا الحوار الذي سيعقد للمرة الأولى منذ 2009 يأتي إثر إعلان واشنطن", "2009"),
+    ("وباعت الشركة وحدتها للهواتف في نهاية 2013 وركزت منذ ذلك الحين على الشبكات", "2013"),
+    ("ويعمل المصنع بكامل طاقته بحلول 2030 بحسب الخطة", "2030"),
+])
+def test_a_bare_year_after_a_point_in_time_cue_stands_whatever_follows(text, year):
+    found = [d for d in find_dates(text, dt.date(2015, 8, 1)) if d.granularity == "year"]
+    assert [d.value for d in found] == [year]
+
+
+@pytest.mark.parametrize("text", [
+    "وأصيب منذ 2009 شخصا بالمرض في المنطقة",  # a count of people, not a year
+    "وتوقف العمل بعد 2000 يوم من الإضراب",
+])
+def test_a_number_before_a_unit_or_counted_noun_is_no_year(text):
+    assert not [d for d in find_dates(text, dt.date(2015, 8, 1)) if d.granularity == "year"]

@@ -83,3 +83,15 @@ def test_a_full_token_cache_is_emptied_without_changing_the_tags():
                              strict=True):
         assert np.allclose(expected, got, atol=1e-6)
     assert len(small._cache) <= 9  # emptied at least once; at most one sentence's words remain
+
+
+def test_the_default_reading_tags_documents_shorter_than_its_window():
+    rec = ner.Recognizer.open()
+    assert rec.neural_window is not None  # the default reads a window around possible names
+    full = ner.Recognizer.open()
+    full.neural_gate, full.neural_window, full.neural_settled = 1.0, None, None
+    for doc in (["قال", "محمد", "بن", "سلمان"], ["زار", "الرياض"], ["اجتماع", "في", "جدة", "أمس", "مع", "وزير", "الخارجية"]):
+        got = rec.tag_document([doc])
+        assert len(got[0]) == len(doc)
+        assert all(t in ner_neural.TAGS for t in got[0])
+    assert rec.tag_document([["زار", "الرياض"]]) == full.tag_document([["زار", "الرياض"]])

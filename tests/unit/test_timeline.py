@@ -170,3 +170,14 @@ def test_example_failures_of_the_issue_are_gone(examples_digest):
     friday = [t for t in entries if "حتى مساء الجمعة" in t["text"]]
     assert friday and all(t["date"] == "2024-03-15" for t in friday)  # the coming Friday of a forecast
     assert all(t["granularity"] in ("day", "week", "month", "season", "year", "decade") for t in entries)
+
+
+def test_a_year_inside_the_opening_decade_is_the_statement_date():
+    text = "لم تكن حقبة السبعينات سهلة على الشركة، إذ أعلنت إفلاسها في عام 1977 بعد أزمة طويلة."
+    ref = dt.date(2015, 7, 20)
+    [st] = statements(text, find_dates(text, ref))
+    assert (st.date, st.granularity) == ("1977", "year")
+    # a day after "this year" stays under the year: the first date frames the statement there
+    text = "وأكد الوزير أن المهرجان سيواصل هذا العام عروضه التي تنطلق في 12 أغسطس المقبل."
+    [st] = statements(text, find_dates(text, ref))
+    assert st.granularity == "year" and st.date == "2015"

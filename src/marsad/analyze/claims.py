@@ -7,6 +7,10 @@ counts troops.  Attribution is the party after a cue (بحسب، وفق تقدي
 the subject of a speech verb in the sentence.  A sentence that denies the
 existence of what it counts (``لا توجد أي قوات``) gives a claim of zero, marked
 `negated`, so that it can conflict with a figure from the other side.
+
+Sentences, their keys and their words come from the article's `Doc` (`analyze/doc.py`), computed
+once; the words before a figure are slices of its sentence's key, not normalized again.  Grammar
+words (نصف/ربع نقطة مئوية, the words skipped after a figure) are in claim_grammar.tsv.
 """
 
 from __future__ import annotations
@@ -15,13 +19,28 @@ from functools import cache
 
 import regex
 
+from marsad.analyze.doc import Doc, SentenceView
 from marsad.analyze.numbers import find_numbers
-from marsad.arabic.lexicons import mapping, word_set
-from marsad.arabic.normalize import normalize, normalize_with_offsets
-from marsad.arabic.tokenize import split_sentences
+from marsad.arabic.lexicons import mapping, word_set, word_slots
 from marsad.model import Claim, Mention
 
-_SKIP_AFTER = ("من", "الف", "الاف")
+# patterns used in the functions below, compiled once
+_NON_LETTER = regex.compile(r"[^\p{L}]")
+
+
+
+@cache
+def _grammar() -> dict[str, tuple[str, ...]]:
+    """claim_grammar.tsv: slot -> words (keys)."""
+    return word_slots("claim_grammar.tsv")
+
+
+@cache
+def _half_point_pattern() -> regex.Pattern:
+    """"نصف نقطة مئوية", "بربع نقطة": percentage points written as a fraction word."""
+    g = _grammar()
+    fractions = "|".join(g["point_fractions"])
+    return regex.compile(rf"(?<![\p{{L}}])[بو]?({fractions}) {g['point'][0]}(?: {g['percent_point'][0]})?")
 
 
 @cache
@@ -61,11 +80,13 @@ def head_category(word: str) -> tuple[str, str] | None:
     return None
 
 
-def find_claims(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) -> list[Claim]:
-    """Numeric claims and denials in displayed ``text`` (an article body)."""
+def find_claims(text: str | Doc, article_id: str, mentions: tuple[Mention, ...] = ()) -> list[Claim]:
+    """Numeric claims and denials in displayed ``text`` (an article body, or its `Doc`)."""
+    doc = Doc.of(text)
+    text = doc.text
     out: list[Claim] = []
-    for sent in split_sentences(text):
-        out.extend(_sentence_claims(sent.text, sent.start, article_id, mentions))
+    for sent in doc.sentences:
+        out.extend(_sentence_claims(sent, article_id, mentions))
     if any(c.attributed_to and " " not in c.attributed_to.strip() for c in out):
         # "بحسب الوزير": the person the article introduced with that title, as for quotes
         from dataclasses import replace
@@ -78,17 +99,18 @@ def find_claims(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) 
     return out
 
 
-def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tuple[Mention, ...]) -> list[Claim]:
-    key, offs = normalize_with_offsets(sentence)
+def _sentence_claims(sent: SentenceView, article_id: str, mentions: tuple[Mention, ...]) -> list[Claim]:
+    sentence, offset = sent.text, sent.start
+    key, offs = sent.keyed
     claims: list[Claim] = []
-    for num in find_numbers(sentence):
-        measured = _measured(sentence, key, num)
+    for num in find_numbers(sentence, keyed=sent.keyed):
+        measured = _measured(sent, key, num)
         if measured is not None:
             category, value, noun = measured
             claims.append(Claim(
                 value=value, counted=noun, category=category, text=sentence, article_id=article_id,
-                qualifier=num.qualifier, attributed_to=_attribution(sentence, num.start, offset, mentions),
-                number_text=sentence[num.start:_unit_end(sentence, num)].strip(),
+                qualifier=num.qualifier, attributed_to=_attribution(sent, num.start, mentions),
+                number_text=sentence[num.start:_unit_end(sent, num)].strip(),
                 start=offset + num.start, end=offset + num.end,
             ))
             continue
@@ -96,11 +118,10 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
             continue  # a year
         after = key[num.key_end:].split()
         k = 0
-        while k < len(after) and after[k] in _SKIP_AFTER:
+        while k < len(after) and after[k] in _grammar()["skip_after"]:
             k += 1
-        before_key = normalize(sentence[: num.start])
-        before_words = before_key.split()[-6:]
-        head = head_category(regex.sub(r"[^\p{L}]", "", after[k])) if k < len(after) else None
+        before_words = sent.words_before(num.start)[-6:]
+        head = head_category(_NON_LETTER.sub("", after[k])) if k < len(after) else None
         if head is None:
             # "مقتل عشرات الآلاف": the death word before the number says what is counted
             death = next((w for w in before_words[-2:] if w.lstrip("و") in _context("death")), None)
@@ -119,12 +140,12 @@ def _sentence_claims(sentence: str, offset: int, article_id: str, mentions: tupl
         claims.append(Claim(
             value=num.value, counted=noun, category=category, text=sentence, article_id=article_id,
             qualifier=num.qualifier or ("vague" if num.value is None else None),
-            attributed_to=_attribution(sentence, num.start, offset, mentions),
+            attributed_to=_attribution(sent, num.start, mentions),
             low=num.low, high=num.high, number_text=num.text,
             start=offset + num.start, end=offset + num.end,
         ))
-    claims.extend(_fraction_claims(sentence, key, offs, offset, article_id, mentions))
-    claims.extend(_denials(sentence, key, offs, offset, article_id, mentions))
+    claims.extend(_fraction_claims(sent, article_id, mentions))
+    claims.extend(_denials(sent, article_id, mentions))
     return claims
 
 
@@ -162,8 +183,8 @@ def _unit_after(key: str, key_end: int) -> tuple[str, int] | None:
     return None
 
 
-def _unit_end(sentence: str, num) -> int:
-    key, offs = normalize_with_offsets(sentence)
+def _unit_end(sent: SentenceView, num) -> int:
+    key, offs = sent.keyed
     found = _unit_after(key, num.key_end)
     if not found:
         return num.end
@@ -175,7 +196,7 @@ def _measure_before(words: list[str], kind: str) -> tuple[str, str] | None:
     """(measure, the word naming it) nearest before a figure, of the kind the unit reads."""
     measures = _measures()
     for w in reversed(words[-MEASURE_WINDOW:]):
-        clean = regex.sub(r"[^\p{L}]", "", w)
+        clean = _NON_LETTER.sub("", w)
         for cand in (clean, clean[1:] if clean[:1] in "وبل" else None, clean[2:] if clean.startswith("لل") else None):
             if cand and cand in measures and measures[cand][1] == kind:
                 return measures[cand][0], cand
@@ -184,7 +205,7 @@ def _measure_before(words: list[str], kind: str) -> tuple[str, str] | None:
     return None
 
 
-def _measured(sentence: str, key: str, num) -> tuple[str, float | None, str] | None:
+def _measured(sent: SentenceView, key: str, num) -> tuple[str, float | None, str] | None:
     """(category, value, measure word) of a figure with a unit, or None."""
     found = _unit_after(key, num.key_end)
     if found is None or num.value is None:
@@ -194,40 +215,41 @@ def _measured(sentence: str, key: str, num) -> tuple[str, float | None, str] | N
     kind = "rate" if unit in ("percent", "bp", "pp") else "money"
     if unit == "pp":
         unit, value = "bp", value * 100
-    before = normalize(sentence[: num.start]).split()
+    before = sent.words_before(num.start)
     measure = _measure_before(before, kind)
     name, word = measure if measure else ("share" if kind == "rate" else "amount", "")
     return f"{name}:{unit}", value, word
 
 
-def _half_point(key: str) -> list[tuple[int, int]]:
-    """Spans of "نصف نقطة مئوية" (a quarter too): percentage points written as a fraction word."""
-    return [(m.start(), m.end()) for m in regex.finditer(r"(?<![\p{L}])[بو]?(نصف|ربع) نقط[هة](?: م[ئي]وي[هة])?", key)]
+def _half_point(key: str) -> list[tuple[int, int, str]]:
+    """Spans and fraction word of "نصف نقطة مئوية" (a quarter too): percentage points written as a fraction word."""
+    return [(m.start(), m.end(), m.group(1)) for m in _half_point_pattern().finditer(key)]
 
 
-def _fraction_claims(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
-                     mentions: tuple[Mention, ...]) -> list[Claim]:
+def _fraction_claims(sent: SentenceView, article_id: str, mentions: tuple[Mention, ...]) -> list[Claim]:
+    sentence = sent.text
+    key, offs = sent.keyed
     out = []
-    for s, e in _half_point(key):
-        word = regex.search(r"(نصف|ربع)", key[s:e]).group(1)
-        value = 50.0 if word == "نصف" else 25.0
+    for s, e, word in _half_point(key):
+        value = float(mapping("number_words.tsv")[word]) * 100  # نصف 0.5 -> 50 basis points
         before = key[:s].split()
         measure = _measure_before(before, "rate")
         name = measure[0] if measure else "share"
         ds, de = offs[s], offs[e - 1] + 1
         out.append(Claim(value=value, counted=measure[1] if measure else "", category=f"{name}:bp", text=sentence,
-                         article_id=article_id, attributed_to=_attribution(sentence, ds, offset, mentions),
-                         number_text=sentence[ds:de].lstrip("بو"), start=offset + ds, end=offset + de))
+                         article_id=article_id, attributed_to=_attribution(sent, ds, mentions),
+                         number_text=sentence[ds:de].lstrip("بو"), start=sent.start + ds, end=sent.start + de))
     return out
 
 
-def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: str,
-             mentions: tuple[Mention, ...]) -> list[Claim]:
+def _denials(sent: SentenceView, article_id: str, mentions: tuple[Mention, ...]) -> list[Claim]:
     """The first denial in a sentence whose next words name something countable."""
+    sentence, offset = sent.text, sent.start
+    key, offs = sent.keyed
     for m in _negation_pattern().finditer(key):
         rest = key[m.end():].split()[:3]
         for w in rest:
-            head = head_category(regex.sub(r"[^\p{L}]", "", w))
+            head = head_category(_NON_LETTER.sub("", w))
             if head is None:
                 continue
             noun, category = head
@@ -236,10 +258,16 @@ def _denials(sentence: str, key: str, offs: list[int], offset: int, article_id: 
             s, e = offs[m.start()], offs[min(m.end() + 1 + len(" ".join(rest)), len(offs) - 1)]
             return [Claim(
                 value=0.0, counted=noun, category=category, text=sentence, article_id=article_id,
-                qualifier="none", attributed_to=_attribution(sentence, s, offset, mentions),
+                qualifier="none", attributed_to=_attribution(sent, s, mentions),
                 negated=True, number_text=sentence[s:e].strip(), start=offset + s, end=offset + e,
             )]
     return []
+
+
+@cache
+def _subject_skip() -> frozenset[str]:
+    """Words skipped between a speech verb and its subject (weekdays, اليوم, أمس)."""
+    return frozenset(mapping("weekdays.tsv")) | {"اليوم", "امس", "يوم"}
 
 
 @cache
@@ -248,10 +276,10 @@ def _subject_stops(scope: str) -> frozenset[str]:
     return frozenset(k for k, v in mapping("subject_stops.tsv").items() if v == "all" or v == scope)
 
 
-def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
+def _attribution(sent: SentenceView, pos: int, mentions: tuple[Mention, ...]) -> str | None:
     """Who a figure at ``pos`` is attributed to in its sentence."""
-    before = sentence[:pos]
-    key_before, offs = normalize_with_offsets(before)
+    before = sent.text[:pos]
+    key_before, offs = sent.keyed_before(pos)
     # 1. an explicit cue: بحسب الانفصاليين / وفق تقديرات باكو
     best = None
     for m in _cue_pattern().finditer(key_before):
@@ -260,7 +288,7 @@ def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, 
     if best is not None:
         words = []
         for w in key_before[best[1]:].split():
-            clean = regex.sub(r"[^\p{L}]", "", w)
+            clean = _NON_LETTER.sub("", w)
             if not clean or clean in _subject_stops("cue"):
                 break
             words.append(w.rstrip("،,:"))
@@ -270,7 +298,7 @@ def _attribution(sentence: str, pos: int, offset: int, mentions: tuple[Mention, 
             start = offs[best[1] + 1] if best[1] + 1 < len(offs) else offs[-1]
             return _display_words(before[start:], len(words))
     # 2. the subject of a speech verb before the figure (قال الانفصاليون إنها …)
-    return speech_subject(sentence, pos, offset, mentions)
+    return speech_subject(sent.text, pos, sent.start, mentions, view=sent)
 
 
 def _display_words(text: str, n: int) -> str:
@@ -278,7 +306,8 @@ def _display_words(text: str, n: int) -> str:
     return " ".join(words).strip(" ،,:.\"'“”«»")
 
 
-def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...]) -> str | None:
+def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention, ...],
+                   view: SentenceView | None = None) -> str | None:
     """The party a statement before ``pos`` belongs to: subject of the nearest speech verb.
 
     The subject is the phrase right after the verb, up to a complementizer, a
@@ -287,29 +316,31 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
     the nearest person or organisation before it in the sentence.
     """
     verbs = word_set("speech_verbs.txt")
-    skip = set(mapping("weekdays.tsv")) | {"اليوم", "امس", "يوم"}
-    toks = list(regex.finditer(r"[\p{L}\p{M}]+", sentence[:pos]))
+    skip = _subject_skip()
+    # the letter runs before pos and their keys: the sentence's own, read once
+    toks = (view or SentenceView(sentence, offset, offset + len(sentence))).tokens_before(pos)
     local = [m for m in mentions if 0 <= m.start - offset < len(sentence)]
     fallback_verb: int | None = None
     for idx in range(len(toks) - 1, -1, -1):
-        w = normalize(toks[idx].group())
+        w = toks.key(idx)
         base = w[1:] if w[:1] in ("و", "ف") and w[1:] in verbs else w
         if base not in verbs:
             continue
-        seg_start = toks[idx].end()
+        seg_start = toks[idx][1]
         seg_end = seg_start
         words = []
         after_verb = sentence[seg_start: seg_start + 2].strip()
-        for t in ([] if after_verb.startswith(("،", ",", ":")) else toks[idx + 1:]):
-            k = normalize(t.group())
+        for j in (range(0) if after_verb.startswith(("،", ",", ":")) else range(idx + 1, len(toks))):
+            _s, t_end, t_word = toks[j]
+            k = toks.key(j)
             if k in skip:
-                seg_end = t.end()
+                seg_end = t_end
                 continue
             if k in _subject_stops("verb") or k in verbs:
                 break
-            words.append(t.group())
-            seg_end = t.end()
-            if len(words) >= 6 or sentence[t.end(): t.end() + 1] in "،,:":
+            words.append(t_word)
+            seg_end = t_end
+            if len(words) >= 6 or sentence[t_end: t_end + 1] in "،,:":
                 break
         # a person in the subject wins over the body they speak for ("محافظة البنك المركزي ليلى العامري")
         in_subject = [m for m in local if seg_start <= m.start - offset < max(seg_end, seg_start + 1)
@@ -319,7 +350,7 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
         if words:
             return " ".join(words[:4])
         if fallback_verb is None:
-            fallback_verb = toks[idx].start()
+            fallback_verb = toks[idx][0]
         # no subject of its own ("وأكدت أنه …"): the subject of an earlier verb in the sentence carries over
     if fallback_verb is not None:
         quoted = _quoted_spans(sentence)

@@ -26,20 +26,37 @@ What is *not* resolved: vague spans (``منذ سنوات``, ``منذ عقود``,
 
 Every result keeps its granularity and the exact text it came from.  Word lists are data
 files: months.tsv, weekdays.tsv, ordinals.tsv, english_months.tsv, date_offsets.tsv,
-duration_units.tsv, date_directions.tsv, date_cues.tsv, seasons.tsv, decades.tsv.
+duration_units.tsv, date_directions.tsv, date_cues.tsv, seasons.tsv, decades.tsv, and the grammar
+words of the patterns (من، يوم، عام، هذا الشهر …) date_grammar.tsv.
+
+Every function takes displayed text or the article's `Doc` (`analyze/doc.py`), whose key and
+offsets are computed once for all the analysers.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import keyword
 from functools import cache
+from types import SimpleNamespace
 
 import regex
 
-from marsad.arabic.lexicons import mapping, table, word_set
-from marsad.arabic.normalize import normalize, normalize_with_offsets
+from marsad.analyze.doc import Doc
+from marsad.arabic.lexicons import mapping, table, word_set, word_slots
+from marsad.arabic.normalize import normalize
 from marsad.model import DateMention, Duration
+
+# patterns used in the functions below, compiled once
+_LETTER_RUN = regex.compile(r"[\p{L}]+")
+_SPACES = regex.compile(r"\s+")
+_WEEKDAY_TO_DATE = regex.compile(r"[\s,،]*(?:الموافق)?[\s,،]*")
+_DEFINITE = regex.compile(r"[وفبلك]?ال|لل")
+_DIGIT_NEXT = regex.compile(r"\s*\d")
+_SENTENCE_END_NEXT = regex.compile(r"\s*(?:[.!?؟]|$)")
+_FROM_OR_PAREN_NEXT = regex.compile(r"\s*(?:من|\))")
+_FROM_OR_IN_NEXT = regex.compile(r"\s*(?:من|في)\s")
 
 
 @cache
@@ -49,6 +66,17 @@ def _cues() -> dict[str, frozenset[str]]:
     for word, kind in table("date_cues.tsv"):
         out.setdefault(kind, set()).add(word)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def _slots() -> SimpleNamespace:
+    """date_grammar.tsv: each slot's words as a regex alternation, in the file's order; the words of a
+    multi-word entry are joined by any white space.  (``and`` and ``in`` are ``and_`` and ``in_``.)"""
+    out = {}
+    for slot, words in word_slots("date_grammar.tsv").items():
+        name = slot + "_" if keyword.iskeyword(slot) else slot
+        out[name] = "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in words)
+    return SimpleNamespace(**out)
 
 
 @cache
@@ -85,93 +113,95 @@ def _grammar() -> dict[str, regex.Pattern]:
     vague_alt = alt(cues.get("vague_count", ()))
     more_alt = alt(cues.get("more_than", ()))
     approx_alt = alt(cues.get("approx", ()))
+    w = _slots()  # the grammar words (date_grammar.tsv), each slot an alternation
     lb = r"(?<![\p{L}])"
     rb = r"(?![\p{L}])"
     yr = r"(?:1[89]|20)\d\d"
-    count = rf"(?:\d+|(?:{numw_alt})(?:\s+و\s*(?:{numw_alt}))*|{vague_alt})"
+    count = rf"(?:\d+|(?:{numw_alt})(?:\s+{w.and_}\s*(?:{numw_alt}))*|{vague_alt})"
     month = rf"(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?P<m2>{greg_alt})\s*\)?)?"
-    day = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*[.\-/]?|(?P<dord>{ord_alt}))"
+    day = rf"(?:(?P<d>\d{{1,2}})(?:{w.en_ordinal})?\s*[.\-/]?|(?P<dord>{ord_alt}))"
     year = r"(?P<y>(?:1\d|20)\d\d)"  # beside a month name any four-digit year is a year
+    rels = f"{cur_alt}|{next_alt}|{past_alt}"
     pats = {
         "greg_full": regex.compile(
-            rf"{lb}(?:{day}[\s,.]*(?:من\s+(?:شهر\s+)?|شهر\s+)?)?[وبلف]?{month}{rb}(?:[\s,،]*(?:(?:من\s+)?(?:عام|العام|سنه|السنه)\s+)?{year}(?:\s*م{rb})?)?(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?(?P<cur>\s+(?:{cur_alt}){rb})?"
+            rf"{lb}(?:{day}[\s,.]*(?:{w.of}\s+(?:{w.month_word}\s+)?|{w.month_word}\s+)?)?[وبلف]?{month}{rb}(?:[\s,،]*(?:(?:{w.of}\s+)?(?:{w.year_words})\s+)?{year}(?:\s*{w.gregorian_era}{rb})?)?(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?(?P<cur>\s+(?:{cur_alt}){rb})?"
         ),
         "coord_days": regex.compile(
-            rf"{lb}(?:(?:يومي|يومى)\s+|(?:من|بين)\s+(?:يوم\s+)?(?:ال)?)(?P<d1>\d{{1,2}})\s*[,،]?\s*(?:و\s*|-\s*|(?:الي|حتي|وحتي|ولغايه|لغايه)\s+(?:يوم\s+)?(?:ال)?)(?P<d2>\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?"
-            rf"(?:(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?:{greg_alt})\s*\)?)?{rb}(?:[\s,،]*(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y>{yr}))?(?P<cur>\s+(?:{cur_alt}|{next_alt}|{past_alt}){rb})?"
-            rf"|(?P<rel>الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})|هذا\s+الشهر){rb})"
+            rf"{lb}(?:(?:{w.two_days})\s+|(?:{w.from_or_between})\s+(?:{w.day}\s+)?(?:ال)?)(?P<d1>\d{{1,2}})\s*[,،]?\s*(?:{w.and_}\s*|-\s*|(?:{w.until_day})\s+(?:{w.day}\s+)?(?:ال)?)(?P<d2>\d{{1,2}})\s+(?:{w.of}\s+)?(?:{w.month_word}\s+)?"
+            rf"(?:(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?:{greg_alt})\s*\)?)?{rb}(?:[\s,،]*(?:(?:{w.of}\s+)?(?:{w.year_words_def})\s+)?(?P<y>{yr}))?(?P<cur>\s+(?:{rels}){rb})?"
+            rf"|(?P<rel>{w.the_month}\s+(?:{rels})|{w.this_month}){rb})"
         ),
         "coord_wd": regex.compile(
-            rf"{lb}يومي\s+(?P<wd>{wd_alt})\s+و\s*(?:{wd_alt}){rb}(?:\s+(?P<dir>{past_alt}|{next_alt}){rb})?"
+            rf"{lb}{w.two_days}\s+(?P<wd>{wd_alt})\s+{w.and_}\s*(?:{wd_alt}){rb}(?:\s+(?P<dir>{past_alt}|{next_alt}){rb})?"
         ),
         "eng": regex.compile(
-            rf"(?i){lb}(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(?:of\s+)?(?P<m1>{eng_alt})|(?P<m1b>{eng_alt})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)[\s,]+{year}"
+            rf"(?i){lb}(?:(?P<d>\d{{1,2}})(?:{w.en_ordinal})?[\s,]+(?:{w.en_of}\s+)?(?P<m1>{eng_alt})|(?P<m1b>{eng_alt})\s+(?P<d2>\d{{1,2}})(?:{w.en_ordinal})?)[\s,]+{year}"
         ),
         "hijri": regex.compile(
-            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s*(?:من\s+)?(?:شهر\s+)?)?(?P<m1>{hijri_alt}){rb}\s*(?:(?:من\s+)?(?:عام|سنه)\s+)?(?P<y>1[34]\d\d)\s*(?:ه|هـ|هجري|هجريه|للهجره)?{rb}"
+            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s*(?:{w.of}\s+)?(?:{w.month_word}\s+)?)?(?P<m1>{hijri_alt}){rb}\s*(?:(?:{w.of}\s+)?(?:{w.year_words_hijri})\s+)?(?P<y>1[34]\d\d)\s*(?:{w.hijri_era})?{rb}"
         ),
         "numeric": regex.compile(
-            r"(?<![\d/.\-])(?:(?P<y>(?:19|20|13|14)\d\d)\s*[/\-.]\s*(?P<mo>\d{1,2})\s*[/\-.]\s*(?P<d>\d{1,2})|(?P<d2>\d{1,2})\s*[/\-.]\s*(?P<mo2>\d{1,2})\s*[/\-.]\s*(?P<y2>(?:19|20|13|14)\d\d))(?![\d/\-]|\.\d)(?P<h>\s*ه)?"
+            rf"(?<![\d/.\-])(?:(?P<y>(?:19|20|13|14)\d\d)\s*[/\-.]\s*(?P<mo>\d{{1,2}})\s*[/\-.]\s*(?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}})\s*[/\-.]\s*(?P<mo2>\d{{1,2}})\s*[/\-.]\s*(?P<y2>(?:19|20|13|14)\d\d))(?![\d/\-]|\.\d)(?P<h>\s*{w.hijri_mark})?"
         ),
         "range": regex.compile(
-            rf"{lb}(?:بين|من)\s+(?:(?:عامي|العامين|عام|العام)\s+)?(?P<y1>{yr})\s*م?\s+(?:و\s*|الي\s+|حتي\s+)(?:عام\s+)?(?P<y2>{yr})(?:\s*م)?{rb}"
+            rf"{lb}(?:{w.between_or_from})\s+(?:(?:{w.year_words_range})\s+)?(?P<y1>{yr})\s*{w.gregorian_era}?\s+(?:{w.and_}\s*|{w.to}\s+|{w.until}\s+)(?:{w.year}\s+)?(?P<y2>{yr})(?:\s*{w.gregorian_era})?{rb}"
         ),
         "year": regex.compile(
-            rf"{lb}(?:[وبلف]?(?:عام|العام|سنه|السنه|عامي|اعوام|سنوات|لعام)\s+)(?P<y>{yr}){rb}(?:\s*م{rb})?"
+            rf"{lb}(?:[وبلف]?(?:{w.year_cues})\s+)(?P<y>{yr}){rb}(?:\s*{w.gregorian_era}{rb})?"
         ),
-        "year_range": regex.compile(rf"(?<![\d\-/])(?P<y1>{yr})\s*م?\s*-\s*(?P<y2>{yr})(?![\d\-/])(?:\s*م{rb})?"),
-        "year_suffix": regex.compile(rf"(?<![\d/.\-])(?P<y>{yr})\s*م{rb}"),
-        "hijri_year": regex.compile(r"(?<![\d/.\-])(?P<y>1[34]\d\d)\s*(?:ه|هـ)(?:ـ)*(?![\p{L}])"),
+        "year_range": regex.compile(rf"(?<![\d\-/])(?P<y1>{yr})\s*{w.gregorian_era}?\s*-\s*(?P<y2>{yr})(?![\d\-/])(?:\s*{w.gregorian_era}{rb})?"),
+        "year_suffix": regex.compile(rf"(?<![\d/.\-])(?P<y>{yr})\s*{w.gregorian_era}{rb}"),
+        "hijri_year": regex.compile(rf"(?<![\d/.\-])(?P<y>1[34]\d\d)\s*(?:{w.hijri_mark})(?:ـ)*(?![\p{{L}}])"),
         "year_paren": regex.compile(rf"\(\s*(?P<y>{yr})\s*\)"),
         "year_bare": regex.compile(rf"{lb}(?P<cue>[\p{{L}}]+)\s+(?P<y>{yr})(?![\d/\-]|[.,]\d)(?P<after>\s*[\p{{L}}]*)"),
         "season": regex.compile(
-            rf"{lb}[وبلف]?(?:(?:ال)?(?:فصل)\s+)?(?P<s>{alt(seasons)})\s+(?:(?:عام|العام|سنه)\s+)?(?:(?P<y>{yr})|(?P<this>هذا\s+العام|العام\s+(?:{cur_alt})|هذه\s+السنه)|(?P<cur>{cur_alt})|(?P<last>(?:العام\s+)?(?:{past_alt}))|(?P<nxt>(?:العام\s+)?(?:{next_alt}))){rb}"
+            rf"{lb}[وبلف]?(?:(?:ال)?(?:{w.season_word})\s+)?(?P<s>{alt(seasons)})\s+(?:(?:{w.year_words_season})\s+)?(?:(?P<y>{yr})|(?P<this>{w.this_year}|{w.the_year}\s+(?:{cur_alt})|{w.this_year_f})|(?P<cur>{cur_alt})|(?P<last>(?:{w.the_year}\s+)?(?:{past_alt}))|(?P<nxt>(?:{w.the_year}\s+)?(?:{next_alt}))){rb}"
         ),
         "hijri_month": regex.compile(
-            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s+(?:من\s+)?|(?P<prep>في|خلال|منذ|حتي|مطلع|بدايه|نهايه)\s+)?(?:(?:[وبلف]?شهر|شهري)\s+(?P<m1>{hijri_alt}){rb}(?:\s+و\s*(?:{hijri_alt}))?(?:\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt}){rb})?"
+            rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s+(?:{w.of}\s+)?|(?P<prep>{w.month_preps})\s+)?(?:(?:[وبلف]?{w.month_word}|{w.months_word})\s+(?P<m1>{hijri_alt}){rb}(?:\s+{w.and_}\s*(?:{hijri_alt}))?(?:\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt}){rb})?"
             rf"|(?P<m2>{hijri_alt})\s+(?P<dir2>{past_alt}|{next_alt}|{cur_alt}){rb})"
         ),
-        "part_of_year": regex.compile(rf"{lb}(?:الربع|النصف)\s+[\p{{L}}]+\s+من\s+(?P<y>العام){rb}(?!\s+(?:{past_alt}|{next_alt}|{cur_alt}|\d))"),
+        "part_of_year": regex.compile(rf"{lb}(?:{w.year_parts})\s+[\p{{L}}]+\s+{w.of}\s+(?P<y>{w.the_year}){rb}(?!\s+(?:{past_alt}|{next_alt}|{cur_alt}|\d))"),
         "decade": regex.compile(
-            rf"{lb}[وبلف]?(?:(?:عقد|حقبه)\s+)?(?P<dec>{alt(decades)}){rb}(?P<hij>\s+(?:الهجري|الهجريه|من\s+القرن\s+الهجري))?"
+            rf"{lb}[وبلف]?(?:(?:{w.decade_words})\s+)?(?P<dec>{alt(decades)}){rb}(?P<hij>\s+(?:{w.hijri_adjectives}))?"
         ),
         "relative": regex.compile(
-            rf"{lb}(?P<rel>{alt(offsets)}|غداه|الليله\s+الماضيه)(?:\s*[,،]?\s*[(\"']?\s*(?P<wd>{wd_alt})\s*[)\"']?)?{rb}(?P<after>\s+[\p{{L}}]+)?"
+            rf"{lb}(?P<rel>{alt(offsets)}|{w.relative_more})(?:\s*[,،]?\s*[(\"']?\s*(?P<wd>{wd_alt})\s*[)\"']?)?{rb}(?P<after>\s+[\p{{L}}]+)?"
         ),
         "offset": regex.compile(
-            rf"{lb}(?:(?P<dir>قبل|بعد|منذ)\s+)?(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:من\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:و|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:من|علي)\s+(?P<what>[\p{{L}}]+))?"
+            rf"{lb}(?:(?P<dir>{w.offset_dirs})\s+)?(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:{w.of}\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:{w.and_}|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:{w.offset_tail})\s+(?P<what>[\p{{L}}]+))?"
         ),
         "offset_dir": regex.compile(
-            rf"{lb}(?P<dir>قبل|بعد|منذ)\s+(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:من\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:و|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:من|علي)\s+(?P<what>[\p{{L}}]+))?"
+            rf"{lb}(?P<dir>{w.offset_dirs})\s+(?:(?:{approx_alt})\s+)?(?P<more>(?:{more_alt})\s+(?:{w.of}\s+)?)?(?P<parts>(?:(?:{count})\s*)?(?:{unit_alt})(?:\s*(?:{w.and_}|,|،)\s*(?:(?:{count})\s*)?(?:{unit_alt}))*){rb}(?P<tail>\s+(?:{w.offset_tail})\s+(?P<what>[\p{{L}}]+))?"
         ),
         "offset_part": regex.compile(rf"(?:(?P<n>{count})\s*)?(?P<u>{unit_alt}){rb}"),
         "week_wd": regex.compile(
-            rf"{lb}(?:(?P<this>هذا\s+(?:الاسبوع\s+)?(?:يوم\s+)?)|(?P<next>الاسبوع\s+(?:{next_alt})\s+(?:يوم\s+)?)|(?P<prev>الاسبوع\s+(?:{past_alt})\s+(?:يوم\s+)?))(?P<wd>{wd_alt}){rb}"
-            rf"|{lb}(?:يوم\s+)?(?P<wd2>{wd_alt})\s+من\s+(?:ال)?اسبوع\s+(?P<dir2>{next_alt}|{past_alt}){rb}"
+            rf"{lb}(?:(?P<this>{w.this}\s+(?:{w.the_week}\s+)?(?:{w.day}\s+)?)|(?P<next>{w.the_week}\s+(?:{next_alt})\s+(?:{w.day}\s+)?)|(?P<prev>{w.the_week}\s+(?:{past_alt})\s+(?:{w.day}\s+)?))(?P<wd>{wd_alt}){rb}"
+            rf"|{lb}(?:{w.day}\s+)?(?P<wd2>{wd_alt})\s+{w.of}\s+(?:ال)?{w.week}\s+(?P<dir2>{next_alt}|{past_alt}){rb}"
         ),
         "nth_wd_month": regex.compile(
-            rf"{lb}(?P<n>اول|ثاني|ثالث|رابع|خامس|اخر)\s+(?:يوم\s+)?(?P<wd>{bare_wd_alt}|{wd_alt})\s+(?:من|في)\s+(?:شهر\s+)?(?:(?P<m1>{greg_alt})|(?P<this>هذا\s+الشهر)){rb}"
+            rf"{lb}(?P<n>{w.nth})\s+(?:{w.day}\s+)?(?P<wd>{bare_wd_alt}|{wd_alt})\s+(?:{w.of_or_in})\s+(?:{w.month_word}\s+)?(?:(?P<m1>{greg_alt})|(?P<this>{w.this_month})){rb}"
         ),
         "wd_nth": regex.compile(
-            rf"{lb}(?:يوم\s+)?(?P<wd>{wd_alt})\s+(?P<ord>الاول|الثاني|الثالث|الرابع|الخامس){rb}(?!\s*(?:عشر|و|من))"
+            rf"{lb}(?:{w.day}\s+)?(?P<wd>{wd_alt})\s+(?P<ord>{w.nth_def}){rb}(?!\s*(?:{w.not_after_nth}))"
         ),
         "day_of_month": regex.compile(
-            rf"(?<![\d/.\-])(?:ال\s*)?(?P<d>\d{{1,2}})\s+(?:من\s+)?(?P<rel>الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})|هذا\s+الشهر){rb}"
+            rf"(?<![\d/.\-])(?:ال\s*)?(?P<d>\d{{1,2}})\s+(?:{w.of}\s+)?(?P<rel>{w.the_month}\s+(?:{rels})|{w.this_month}){rb}"
         ),
         "day_only": regex.compile(
-            rf"(?:{lb}(?:في|الي|يوم|حتي)\s+(?:ال\s*)?|{lb}ل(?=ل)|{lb}(?:يوم\s+)?(?P<wd>{wd_alt})\s+(?:في\s+)?)(?P<d>\d{{1,2}}|{ord_alt}|(?:[\p{{L}}]+(?:\s+و?[\p{{L}}]+)?))(?:\s+من\s+(?P<rel>هذا\s+الشهر|الشهر\s+(?:{cur_alt}|{next_alt}|{past_alt})))?\s*(?=[.!?؟](?!\d)|$|(?(rel)[\s,،]|(?!)))"
+            rf"(?:{lb}(?:{w.day_only_preps})\s+(?:ال\s*)?|{lb}ل(?=ل)|{lb}(?:{w.day}\s+)?(?P<wd>{wd_alt})\s+(?:{w.in_}\s+)?)(?P<d>\d{{1,2}}|{ord_alt}|(?:[\p{{L}}]+(?:\s+{w.and_}?[\p{{L}}]+)?))(?:\s+{w.of}\s+(?P<rel>{w.this_month}|{w.the_month}\s+(?:{rels})))?\s*(?=[.!?؟](?!\d)|$|(?(rel)[\s,،]|(?!)))"
         ),
         "numeric_short": regex.compile(
             r"(?<![\d/.\-])(?P<a>\d{1,2})\s*(?P<sep>[/\-.])\s*(?P<b>\d{1,2})(?:(?P=sep)(?P<c>\d{2}))?(?:\s*,\s*(?P<y>\d{4}|\d{2}))?(?![\d/\-]|\.\d)"
         ),
         "month_first": regex.compile(
-            rf"{lb}(?P<m1>{greg_alt})\s*[-,،]?\s*(?P<d>\d{{1,2}}(?!\d)|{ord_alt})(?P<rest>\s*[,،]?\s*(?:من\s+)?(?:(?P<y>[12]\d\d\d)|[\p{{L}}][\p{{L}}\s]*))?"
+            rf"{lb}(?P<m1>{greg_alt})\s*[-,،]?\s*(?P<d>\d{{1,2}}(?!\d)|{ord_alt})(?P<rest>\s*[,،]?\s*(?:{w.of}\s+)?(?:(?P<y>[12]\d\d\d)|[\p{{L}}][\p{{L}}\s]*))?"
         ),
         "weekday": regex.compile(
-            rf"{lb}(?:[وبل]?(?:يوم|ليل|ليله|مساء|صباح|ظهر|عصر|فجر)\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?"
+            rf"{lb}(?:[وبل]?(?:{w.day_parts})\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?"
         ),
         "period": regex.compile(
-            rf"{lb}(?:(?P<unit>الشهر|العام|السنه|الاسبوع)\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt})|(?:ل|ف|و)?(?P<this>هذا|هذه)\s+(?P<unit2>العام|السنه|الشهر|الاسبوع)){rb}"
+            rf"{lb}(?:(?P<unit>{w.period_units})\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt})|(?:ل|ف|و)?(?P<this>{w.this_forms})\s+(?P<unit2>{w.period_units_this})){rb}"
         ),
         "duration": regex.compile(
             rf"{lb}(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{single_unit_alt}){rb}"
@@ -250,7 +280,7 @@ def _looks_ahead(key: str, pos: int) -> bool:
     default = _anchor(key, pos) == "until"
     cues = _cues()
     start = max(key.rfind(".", 0, pos), key.rfind("!", 0, pos), key.rfind("?", 0, pos), key.rfind("\n", 0, pos)) + 1
-    words = regex.findall(r"[\p{L}]+", key[start:pos])[-30:]
+    words = _LETTER_RUN.findall(key[start:pos])[-30:]
     for w in reversed(words):
         bare = w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w
         if w in cues.get("future", ()) or bare in cues.get("future", ()) or _future_verb(bare):
@@ -266,11 +296,13 @@ def _future_verb(word: str) -> bool:
             and word not in word_set("future_prefix_stops.txt"))
 
 
-def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
-    """All dates in displayed ``text``; relative ones only when ``ref`` is given."""
+def find_dates(text: str | Doc, ref: dt.date | None = None) -> list[DateMention]:
+    """All dates in displayed ``text`` (or an article's `Doc`); relative ones only when ``ref`` is given."""
     g = _grammar()
     pats, tabs = g["pats"], g["tables"]  # type: ignore[index]
-    key, offs = normalize_with_offsets(text)
+    doc = Doc.of(text)
+    text = doc.text
+    key, offs = doc.keyed
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     cues = _cues()
@@ -362,7 +394,7 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
     _bare_years(key, ref, pats, add, cues)
     if ref:
         for m in pats["relative"].finditer(key):
-            rel_key = regex.sub(r"\s+", " ", m.group("rel"))
+            rel_key = _SPACES.sub(" ", m.group("rel"))
             if not m.group("wd") and _not_today(key, m, cues, rel_key in ("اليوم", "امس")):
                 continue
             shift_days = -1 if rel_key.startswith("الليله") else tabs["offsets"].get(rel_key, 0)
@@ -379,7 +411,7 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
         _conversational(key, ref, pats, tabs, add)
         for m in pats["weekday"].finditer(key):
             wd = tabs["wd"][m.group("wd")]
-            if any(m.end() <= a <= m.end() + 12 and regex.fullmatch(r"[\s,،]*(?:الموافق)?[\s,،]*", key[m.end():a])
+            if any(m.end() <= a <= m.end() + 12 and _WEEKDAY_TO_DATE.fullmatch(key[m.end():a])
                    for a, _ in taken):
                 continue  # "يوم الأحد الموافق 26 يوليو": the weekday of a date given in full
             if m.group("next") or (not m.group("past") and _looks_ahead(key, m.start())):
@@ -405,7 +437,7 @@ def find_dates(text: str, ref: dt.date | None = None) -> list[DateMention]:
 def _anchor(key: str, start: int) -> str:
     """'since' or 'until' when the words just before ``start`` open or close a span, else 'point'."""
     cues = _cues()
-    words = regex.findall(r"[\p{L}]+", key[max(0, start - 30):start])[-3:]
+    words = _LETTER_RUN.findall(key[max(0, start - 30):start])[-3:]
     for w in reversed(words):
         if w in cues.get("filler", ()):
             continue
@@ -425,7 +457,7 @@ def _not_today(key: str, m: regex.Match, cues: dict[str, frozenset[str]], bare: 
     after = (m.group("after") or "").strip()
     if after and after in cues.get("today_not_after", ()):
         return True
-    before = regex.findall(r"[\p{L}]+", key[max(0, m.start() - 20):m.start()])
+    before = _LETTER_RUN.findall(key[max(0, m.start() - 20):m.start()])
     if not before:
         return False
     # "في اليوم" (per day, that day), "في أمس الحاجة" (in dire need); "صحيفة الغد" (a newspaper)
@@ -544,12 +576,29 @@ def _bare_years(key: str, ref: dt.date | None, pats: dict, add, cues: dict[str, 
         if cue not in cues.get("year_cue", ()) and bare not in cues.get("year_cue", ()):
             continue
         after = m.group("after").strip()
-        # "في 1800 سيارة" counts cars; "في 2004 الأرض" or "في 2004،" is a year
-        definite = regex.match(r"[وفبلك]?ال|لل", after)
-        if after and not definite and after not in stops and after not in cues.get("year_next_ok", ()) and after != "م":
+        # "في 1800 سيارة" counts cars; "في 2004 الأرض" or "في 2004،" is a year; after a cue that takes a point
+        # in time ("منذ 2009 يأتي") any word but a unit or a counted noun leaves it a year
+        definite = _DEFINITE.match(after)
+        strong = cue in cues.get("year_cue_strong", ()) or bare in cues.get("year_cue_strong", ())
+        if _counts_something(after):
+            continue
+        if not strong and after and not definite and after not in stops and after not in cues.get("year_next_ok", ()) and after != "م":
             continue
         if int(m.group("y")) <= latest:
             add(m.start("y"), m.end("y"), m.group("y"), "year")
+
+
+@cache
+def _count_nouns() -> frozenset[str]:
+    """Words that make a number before them a count: duration units and the head nouns of claims."""
+    return frozenset(row[0] for name in ("duration_units.tsv", "counted.tsv") for row in table(name))
+
+
+def _counts_something(word: str) -> bool:
+    if not word:
+        return False
+    nouns = _count_nouns()
+    return word in nouns or (word[:1] in ("و", "ف", "ب", "ل") and word[1:] in nouns)
 
 
 def _shift_months(day: dt.date, months: int) -> dt.date:
@@ -626,7 +675,7 @@ def _offset(key: str, ref: dt.date, m: regex.Match, tabs: dict, add) -> None:
         return  # counted from an event named after it ("بعد يومين على هجوم"), not from today
     if m.group("more") or not (m.group("dir") or now):
         return
-    if regex.match(r"\s*\d", key[m.end("parts"):]):
+    if _DIGIT_NEXT.match(key[m.end("parts"):]):
         return  # "منذ يوم 6-10": the day is named next, this is no offset
     cues = _cues()
     days = months = 0
@@ -720,7 +769,7 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
             day = _words_value(raw)
         if not day or not 1 <= day <= 31:
             continue
-        rel = regex.sub(r"\s+", " ", m.group("rel") or "")
+        rel = _SPACES.sub(" ", m.group("rel") or "")
         direction = tabs["dirs"].get(rel.split()[-1], "current") if rel.startswith("الشهر") else ("current" if rel else "")
         if direction == "next":
             base = _shift_months(ref.replace(day=1), 1)
@@ -738,7 +787,7 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
             c = int(m.group("c"))
             y, mo, d_ = (2000 + a, b, c) if sep == "/" else (2000 + c, b, a)
         else:
-            if sep == "." and not regex.match(r"\s*(?:[.!?؟]|$)", key[m.end():]):
+            if sep == "." and not _SENTENCE_END_NEXT.match(key[m.end():]):
                 continue  # "4.22 في المئة" is a decimal, not a date
             if not m.group("y") and _score_like(key, m):
                 continue  # "فاز 3/1", "(2/2)", "المادة 3/14", "2/3 من": a score or a ratio
@@ -772,25 +821,27 @@ def _score_like(key: str, m: regex.Match) -> bool:
     if int(m.group("a")) <= 9 and int(m.group("b")) <= 9 and not _date_cue_before(key, m.start()):
         return True
     before = key[max(0, m.start() - 3):m.start()]
-    if "(" in before or '"' in before or regex.match(r"\s*(?:من|\))", key[m.end():]):
+    if "(" in before or '"' in before or _FROM_OR_PAREN_NEXT.match(key[m.end():]):
         return True
-    words = regex.findall(r"[\p{L}]+", key[max(0, m.start() - 60):m.start()])[-6:]
+    words = _LETTER_RUN.findall(key[max(0, m.start() - 60):m.start()])[-6:]
     stops = _cues().get("score_context", frozenset())
     return any(w in stops or w[1:] in stops for w in words)
 
 
 def _date_cue_before(key: str, pos: int) -> bool:
-    words = regex.findall(r"[\p{L}]+", key[max(0, pos - 20):pos])
+    words = _LETTER_RUN.findall(key[max(0, pos - 20):pos])
     return bool(words) and words[-1] in _cues().get("date_cue", frozenset())
 
 
-def find_durations(text: str) -> list[Duration]:
+def find_durations(text: str | Doc) -> list[Duration]:
     """Durations written with digits: ``44 يوما``, ``24 ساعة``."""
-    key, offs = normalize_with_offsets(text)
+    doc = Doc.of(text)
+    text = doc.text
+    key, offs = doc.keyed
     out = []
     for m in _grammar()["pats"]["duration"].finditer(key):  # type: ignore[index]
         after = key[m.end(): m.end() + 12]
-        if regex.match(r"\s*(?:من|في)\s", after) and m.group("unit") in ("يوم", "شهر", "عام", "سنه"):
+        if _FROM_OR_IN_NEXT.match(after) and m.group("unit") in ("يوم", "شهر", "عام", "سنه"):
             continue  # "21 يوم من" is rather a date-ish phrase
         ds, de = offs[m.start()], offs[m.end() - 1] + 1
         n = float(m.group("n").replace(",", "."))
@@ -806,14 +857,18 @@ def parse_date_line(text: str) -> str | None:
     return None
 
 
-def weekday_mentions(text: str) -> list[tuple[str, int]]:
+def weekday_mentions(text: str | Doc) -> list[tuple[str, int]]:
     """(relative word or '', ISO weekday) for each weekday name in ``text`` (for date inference)."""
     g = _grammar()
-    key = normalize(text)
+    # the key of the analysed text when its `Doc` is at hand (the pipeline asks right after the
+    # analysis); its leading and trailing spaces, which `normalize` strips, change no match here.
+    # Otherwise (the main process, other callers) the plain key, cheaper than one with offsets.
+    doc = text if isinstance(text, Doc) else Doc.recent(text)
+    key = doc.key if doc is not None else normalize(text)
     out = []
     for m in g["pats"]["relative"].finditer(key):  # type: ignore[index]
         if m.group("wd"):
-            out.append((regex.sub(r"\s+", " ", m.group("rel")), g["tables"]["wd"][m.group("wd")]))  # type: ignore[index]
+            out.append((_SPACES.sub(" ", m.group("rel")), g["tables"]["wd"][m.group("wd")]))  # type: ignore[index]
     for m in g["pats"]["weekday"].finditer(key):  # type: ignore[index]
         if not m.group("past") and not m.group("next"):
             out.append(("", g["tables"]["wd"][m.group("wd")]))  # type: ignore[index]

@@ -23,16 +23,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
 from marsad.analyze import ner
+from marsad.analyze.doc import LETTERS, WORD, Doc
 from marsad.arabic.clitics import strip_proclitic
 from marsad.arabic.lexicons import mapping, table, word_set
 from marsad.arabic.normalize import normalize
 from marsad.model import Entity, Mention
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+|\d+|[^\s\p{L}\p{M}\d]")
+_LETTERS = LETTERS  # a word of letters only (with their marks)
+_WORD = WORD  # (kept for callers that tokenize as `find_mentions` does)
 _ADJECTIVE_ENDINGS = ("يه", "يون", "يين", "يان")  # nisba adjectives are not names (الأذربيجانية)
 
 
@@ -76,27 +77,27 @@ def _strip(word: str) -> str:
     return strip_proclitic(word)
 
 
-def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
-    """Entity mentions in displayed ``text`` with offsets."""
-    toks = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    words = [t[0] for t in toks]
-    keys = [normalize(w) for w in words]
+def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
+    """Entity mentions in displayed ``text`` (or the `Doc` of an article) with offsets."""
+    doc = Doc.of(text)
+    text = doc.text
+    words, keys, skeys = doc.words, doc.keys, doc.stripped
+    n_toks = len(words)
     spans: dict[tuple[int, int], str] = {}
     # 1. gazetteer: longest match first, with and without proclitics on the first word
     gz = _gazetteer_index()
     lengths = _gazetteer_first_words()
-    skeys = [_strip(k) for k in keys]
     clitic_skip: dict[int, int] = {}
-    taken = [False] * len(toks)
+    taken = [False] * n_toks
     i = 0
-    while i < len(toks):
+    while i < n_toks:
         key0, skey0 = keys[i], skeys[i]
         bare = key0[1:] if key0[:1] in "وبلفك" and len(key0) > 3 else None
         variants = [v for v in dict.fromkeys((key0, skey0, skey0.removeprefix("ال"), bare)) if v and v in lengths]
         match = None
         for first in variants:
             for n in lengths[first]:
-                if i + n <= len(toks) and (first, *keys[i + 1:i + n]) in gz:
+                if i + n <= n_toks and (first, *keys[i + 1:i + n]) in gz:
                     if match is None or n > match[1]:
                         match = (first, n)
                     break
@@ -112,17 +113,17 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
         i += n
     # 2. roles: الرئيس الأذربيجاني إلهام علييف -> PERS on the name words
     roles_by_first = _roles_by_first()
-    for i in range(len(toks)):
+    for i in range(n_toks):
         for role in roles_by_first.get(skeys[i], ()):
             n = len(role)
             if tuple(keys[i + 1:i + n]) != role[1:]:
                 continue
             j = i + n
             # skip adjectives of nationality after the role (الأذري, الروسي)
-            while j < len(toks) and keys[j].startswith("ال") and keys[j].endswith(("ي", "يه")):
+            while j < n_toks and keys[j].startswith("ال") and keys[j].endswith(("ي", "يه")):
                 j += 1
             start = j
-            while j < len(toks) and j - start < 3 and (_name_like(words[j], keys[j]) or j == start and _family_name(keys[j])):
+            while j < n_toks and j - start < 3 and (_name_like(words[j], keys[j]) or j == start and _family_name(keys[j])):
                 j += 1
             if j > start and not any(taken[start:j]):
                 spans[(start, j)] = "PERS"
@@ -131,11 +132,11 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
             break
     # 2a. organisation heads: وزارة الصحة, هيئة الأرصاد الجوية, البنك المركزي
     org_heads = word_set("org_heads.txt")
-    for i in range(len(toks)):
+    for i in range(n_toks):
         if taken[i] or skeys[i] not in org_heads:
             continue
         j = i + 1
-        while j < len(toks) and j - i <= 2 and not taken[j] and keys[j].startswith("ال") and keys[j] not in word_set("stopwords.txt"):
+        while j < n_toks and j - i <= 2 and not taken[j] and keys[j].startswith("ال") and keys[j] not in word_set("stopwords.txt"):
             j += 1
         if j > i + 1:
             spans[(i, j)] = "ORG"
@@ -143,11 +144,11 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
                 taken[k] = True
     # 2b. a common given name followed by name-like words: دافيد ملكونيان
     first_names = word_set("first_names.txt")
-    for i in range(len(toks)):
+    for i in range(n_toks):
         if taken[i] or skeys[i] not in first_names or words[i].endswith("ى"):
             continue  # (على is a preposition, علي a name: only the display tells them apart)
         j = i + 1
-        while (j < len(toks) and j - i < 3 and not taken[j] and _name_like(words[j], keys[j])
+        while (j < n_toks and j - i < 3 and not taken[j] and _name_like(words[j], keys[j])
                and skeys[j] not in first_names):
             j += 1
         if j > i + 1:
@@ -156,14 +157,8 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
                 taken[k] = True
     # 3. the recognizer on the article's sentences as one document, where nothing else claimed the words
     if use_model and ner.model_available():
-        windows: list[tuple[int, int]] = []
-        sent_start = 0
-        for idx in range(len(toks) + 1):
-            if idx == len(toks) or words[idx] in (".", "!", "؟", "?", "\n"):
-                if idx > sent_start:
-                    windows.append((sent_start, idx))
-                sent_start = idx + 1
-        tagged = ner.tag_document([words[a:b] for a, b in windows])
+        windows = doc.windows
+        tagged = ner.tag_document([list(words[a:b]) for a, b in windows])
         for (w_start, _), tags in zip(windows, tagged, strict=True):
             for sp in ner.spans(tags):
                 a, b = w_start + sp.start, w_start + sp.end
@@ -179,7 +174,7 @@ def find_mentions(text: str, *, use_model: bool = True) -> list[Mention]:
     spans = _refine(spans, words, keys, skeys)
     out = []
     for (a, b), typ in sorted(spans.items()):
-        s, e = toks[a][1] + (clitic_skip.get(a, 0) or _proclitic_length(words[a], keys[a], typ)), toks[b - 1][2]
+        s, e = doc.starts[a] + (clitic_skip.get(a, 0) or _proclitic_length(words[a], keys[a], typ)), doc.ends[b - 1]
         out.append(Mention(text[s:e], typ, s, e))
     return out
 
@@ -299,7 +294,7 @@ def _family_name(key: str, strict: bool = True) -> bool:
 
 
 def _bad_name_word(word: str, key: str, first: bool) -> bool:
-    if "\u064b" in word or "\u064c" in word or not regex.fullmatch(r"[\p{L}\p{M}]+", word):
+    if "\u064b" in word or "\u064c" in word or not _LETTERS.fullmatch(word):
         return True  # tanween: adverbs and indefinite nouns (جيداً), never a name
     k = _strip(key)
     if _is_time(key) or _is_role(key):
@@ -420,7 +415,7 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
 
 
 def _chain_word(word: str, key: str) -> bool:
-    return bool(regex.fullmatch(r"[\p{L}\p{M}]+", word)) and len(key) >= 2 and not _bad_name_word(word, key, False)
+    return bool(_LETTERS.fullmatch(word)) and len(key) >= 2 and not _bad_name_word(word, key, False)
 
 
 def _refine_place(a: int, b: int, words: list[str], keys: list[str], skeys: list[str],
@@ -461,7 +456,7 @@ def _proclitic_length(word: str, key: str, typ: str) -> int:
 
 
 def _name_like(word: str, key: str) -> bool:
-    if not regex.fullmatch(r"[\p{L}\p{M}]+", word) or len(key) < 2:
+    if not _LETTERS.fullmatch(word) or len(key) < 2:
         return False
     if key.startswith("ال") or key in word_set("stopwords.txt") or key in word_set("speech_verbs.txt"):
         return False

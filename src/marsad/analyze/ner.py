@@ -13,7 +13,10 @@ did not see it, so stage 2 learns how far to trust them on unseen text.
 
 A third, neural stage (``ner_neural``: word vectors, a letter CNN and a BiLSTM-CRF
 over stage 1's tags, run in numpy) gives its own tag posteriors; the recognizer
-decodes the mean of those and stage 2's marginals.
+decodes the mean of those and stage 2's marginals.  By default it reads only a few
+tokens around the possible names stage 2 has left unsettled (``NEURAL_WINDOW``,
+``NEURAL_SETTLED``); ``MARSAD_NER`` chooses another reading (``sentences``, ``full``)
+or none (``crf``).
 
 Trained here on ANERcorp (first 5/6 of the tokens; ``scripts/train_ner.py`` and
 ``scripts/train_ner_neural.py``) and shipped in ``analyze/models/``:
@@ -53,8 +56,16 @@ if TYPE_CHECKING:
 STAGE1_MODEL, STAGE2_MODEL, LEXICON = "ner.crfsuite", "ner_doc.crfsuite", "ner_lexicon.tsv.gz"
 NEURAL_MODEL = "ner_neural.npz"
 NEURAL_WEIGHT = 0.5  # share of the neural stage's posteriors in the mean decoded with stage 2's marginals
-NEURAL_WINDOW: int | None = None  # tokens either side of a possible name the neural stage reads (None: the sentence)
-NEURAL_GATE = 0.95  # a sentence where no token is below this probability of O skips the neural stage (README)
+# Where the neural stage reads (`Recognizer._neural_spans`; figures in the README, bench/analysis_speed.py):
+# around tokens where a name is possible (stage 1 tags a name or stage 2 gives O less than NEURAL_GATE) that
+# stage 2 has not settled (its best tag below NEURAL_SETTLED), NEURAL_WINDOW tokens either side within the
+# sentence.  ANERcorp F1 0.7552 (0.7547 as before), recognizer 8.9 ms per article, not 23.9.
+# MARSAD_NER=sentences reads those sentences whole (15.4 ms; the news figures of bench/news_ner_eval.py as
+# before, PERS exact precision 0.862 where this default gives 0.851), MARSAD_NER=full every sentence whole
+# (the recognizer as trained), MARSAD_NER=crf none (F1 0.740, 4.8 ms).
+NEURAL_WINDOW: int | None = 5
+NEURAL_SETTLED: float | None = 0.8
+NEURAL_GATE = 0.95
 TRAIN_FRACTION = 5 / 6
 FOLDS = 5  # jackknife folds for the lexicon features and stage-1 tags of the training text
 DOC_WINDOW = 400  # tokens either side within which another mention of a word informs its tag
@@ -483,6 +494,56 @@ def _by_base_feature(chains: tuple[_LinearChain, _LinearChain]) -> tuple[dict[st
     return index, table
 
 
+def _pair_features(chains: tuple[_LinearChain, _LinearChain]) -> tuple[dict[str, np.ndarray], set[str], set[str]]:
+    """``"a|b"`` -> weights (stage, kind, tags) of ``bi=a|b`` (kind 0, read at b) and ``bi+=a|b`` (kind 1, read
+    at a) in both stages; and the words that stand first and second in any of them.
+
+    A word holding "|" makes the split ambiguous, so every split is taken into the word sets (the
+    lookup itself is on the whole string, as crfsuite's).
+    """
+    pairs: dict[str, np.ndarray] = {}
+    left: set[str] = set()
+    right: set[str] = set()
+    for s, chain in enumerate(chains):
+        for attr, k in chain.attrs.items():
+            if attr.startswith("bi="):
+                kind, rest = 0, attr[3:]
+            elif attr.startswith("bi+="):
+                kind, rest = 1, attr[4:]
+            else:
+                continue
+            pairs.setdefault(rest, np.zeros((2, 2, len(_TAGS))))[s, kind] = chain.weights[k]
+            cut = -1
+            while (cut := rest.find("|", cut + 1)) >= 0:
+                left.add(rest[:cut])
+                right.add(rest[cut + 1:])
+    return pairs, left, right
+
+
+class _DocView:
+    """Stage 2's weights of the document-view features (`document_features`) as arrays by type and tag."""
+
+    def __init__(self, chain: _LinearChain) -> None:
+        zero = np.zeros(len(_TAGS))
+
+        def row(f: str) -> np.ndarray:
+            r = chain.get(f)
+            return zero if r is None else r
+
+        self.none = row("doc_none")
+        # (types, tags): doc=T; (types, 2 shares h/l, tags); (types, stage-1 tag, tags)
+        self.doc = np.stack([row(f"doc={t}") for t in TYPES])
+        self.share = np.stack([np.stack([row(f"doc_share={t}:{h}") for h in "hl"]) for t in TYPES])
+        self.with_s1 = np.stack([np.stack([row(f"doc={t}|s1={g}") for g in _TAGS]) for t in TYPES])
+        self.s1 = np.stack([row(f"s1={g}") for g in _TAGS])
+        self.prev = np.stack([row(f"s1-1={g}") for g in _TAGS])
+        self.next = np.stack([row(f"s1+1={g}") for g in _TAGS])
+
+
+# ties between types seen as often go to the greatest name (max over (count, name) in `document_features`)
+_TYPE_RANK = np.argsort(np.argsort(TYPES))
+
+
 class _TypeTable:
     """Per word type (a normalized word), the summed weights of its features in both stages.
 
@@ -498,18 +559,25 @@ class _TypeTable:
         self.ids: dict[str, int] = {}  # normalized word -> type id
         self.norm: list[str] = []
         self.base: list[str] = []
-        self.gz: list[bool] = []
+        # word pairs (bi=, bi+=): a pair is looked up only where both words occur in some pair feature
+        self.pairs, self._left_words, self._right_words = _pair_features(chains)
+        self.base_ids: dict[str, int] = {}  # clitic-stripped key -> id (the document view groups by it)
         cap = 4096
+        # per type: has a gazetteer word; is first / second word of some pair feature; the document
+        # view applies to its key (two letters or more, not a number: `document_features`)
+        self.flags = np.zeros((cap, 4), bool)
+        self.base_of = np.zeros(cap, np.int64)  # id of its clitic-stripped key
         self.own = np.zeros((2, cap, len(_TAGS)))
         self.ctx = np.zeros((2, len(_OFFSETS), cap, len(_TAGS)))
         self.pad = np.stack([np.stack([c.row([f"{o}:pad"]) for o in _OFFSETS]) for c in chains])
+        self.view = _DocView(chains[1])
 
     def clear(self) -> None:
         self.raw.clear()
         self.ids.clear()
         self.norm.clear()
         self.base.clear()
-        self.gz.clear()
+        self.base_ids.clear()
 
     def lookup(self, tokens: list[str]) -> list[int]:
         raw = self.raw
@@ -531,11 +599,15 @@ class _TypeTable:
             grow = self.own.shape[1]
             self.own = np.concatenate([self.own, np.zeros_like(self.own[:, :grow])], axis=1)
             self.ctx = np.concatenate([self.ctx, np.zeros_like(self.ctx[:, :, :grow])], axis=2)
+            self.flags = np.concatenate([self.flags, np.zeros_like(self.flags[:grow])])
+            self.base_of = np.concatenate([self.base_of, np.zeros_like(self.base_of[:grow])])
         own = _token_feats(token)
         base = own[1][2:]
         self.norm.append(n)
         self.base.append(base)
-        self.gz.append(any(x.startswith("gz_") for x in own))
+        self.flags[k] = (any(x.startswith("gz_") for x in own), n in self._left_words, n in self._right_words,
+                         len(base) >= 2 and not base.isdigit())
+        self.base_of[k] = self.base_ids.setdefault(base, len(self.base_ids))
         index, unknown = self.index, len(self.index)
         rows = self.table[[index.get(x, unknown) for x in own]].sum(axis=0)  # (1 + offsets, stages, tags)
         # the lexicon features are the token's own only (no neighbour reads them)
@@ -556,6 +628,12 @@ class _Document:
     lengths: list[int]
     keys: list[str]  # normalized word of each token
     bases: list[str]  # clitic-stripped key (``word_key``)
+    base_ids: np.ndarray | None = None  # id of each token's clitic-stripped key
+    viewable: np.ndarray | None = None  # the document view applies to the token's key (not a number, 2+ letters)
+    view: _DocView | None = None
+    gz: np.ndarray | None = None  # the token is a gazetteer word
+    pair_left: np.ndarray | None = None  # ... the first word of some pair feature
+    pair_right: np.ndarray | None = None  # ... the second
 
 
 def _gather(types: _TypeTable, doc: _Document, stage: int) -> np.ndarray:
@@ -573,30 +651,40 @@ def _gather(types: _TypeTable, doc: _Document, stage: int) -> np.ndarray:
 
 
 def _pair_and_phrase_rows(types: _TypeTable, doc: _Document, stage: int, out: np.ndarray) -> None:
-    """Add the features of word pairs (bi=, bi+=) and of gazetteer phrases (gzp_) to ``out``."""
+    """Add the features of word pairs (bi=, bi+=) and of gazetteer phrases (gzp_) to ``out``.
+
+    Only neighbours that both stand in some pair feature (flags per type) are looked up, and only
+    tokens with a gazetteer word (`_TypeTable.flags`) try phrases: most tokens cost no Python at all.
+    """
+    ids = doc.ids
+    n = len(ids)
+    if n > 1:
+        left = doc.pair_left[:-1]
+        right = doc.pair_right[1:]
+        same = doc.ends[:-1] > np.arange(1, n)  # the next token is in the same sentence
+        keys, pairs = doc.keys, types.pairs
+        for g in np.flatnonzero(left & right & same).tolist():
+            r = pairs.get(f"{keys[g]}|{keys[g + 1]}")
+            if r is not None:
+                out[g + 1] += r[stage, 0]
+                out[g] += r[stage, 1]
+    gzs = doc.gz
+    if not gzs.any():
+        return
     chain = types.chains[stage]
-    keys, bases, gzflag = doc.keys, doc.bases, types.gz
+    keys, bases = doc.keys, doc.bases
     gz = gazetteers()
     attrs, weights = chain.attrs, chain.weights
-    g = 0
-    for n in doc.lengths:
-        for i in range(n):
-            row = g + i
-            if i > 0 and (k := attrs.get(f"bi={keys[row - 1]}|{keys[row]}")) is not None:
-                out[row] += weights[k]
-            if i + 1 < n and (k := attrs.get(f"bi+={keys[row]}|{keys[row + 1]}")) is not None:
-                out[row] += weights[k]
-            if gzflag[doc.ids[row]]:
-                for span in (2, 3):
-                    for start in range(i - span + 1, i + 1):
-                        if start < 0 or start + span > n:
-                            continue
-                        a, b = g + start, g + start + span
-                        phrase, phrase_b = " ".join(keys[a:b]), " ".join(bases[a:b])
-                        for t, (names, _) in gz.items():
-                            if (phrase in names or phrase_b in names) and (k := attrs.get(f"gzp_{t}")) is not None:
-                                out[row] += weights[k]
-        g += n
+    for row in np.flatnonzero(gzs).tolist():
+        first, end = int(doc.starts[row]), int(doc.ends[row])
+        for span in (2, 3):
+            for a in range(row - span + 1, row + 1):
+                if a < first or a + span > end:
+                    continue
+                phrase, phrase_b = " ".join(keys[a:a + span]), " ".join(bases[a:a + span])
+                for t, (names, _) in gz.items():
+                    if (phrase in names or phrase_b in names) and (k := attrs.get(f"gzp_{t}")) is not None:
+                        out[row] += weights[k]
 
 
 def _pack(rows: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
@@ -689,6 +777,7 @@ class Recognizer:
     paths: tuple[str, str] = ("", "")
     neural_gate: float = NEURAL_GATE
     neural_window: int | None = NEURAL_WINDOW
+    neural_settled: float | None = NEURAL_SETTLED
     _types: _TypeTable | None = field(default=None, repr=False)
     # the type table and the neural stage's projection store grow as documents are tagged:
     # one document at a time per recognizer (a server may tag from several threads)
@@ -736,8 +825,11 @@ class Recognizer:
         lengths = [len(s) for s in sentences_ if s]
         starts = np.repeat(np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int), lengths)
         ends = starts + np.repeat(lengths, lengths)
-        return _Document(sentences_, np.array(ids, np.int64), starts, ends, lengths,
-                         [types.norm[k] for k in ids], [types.base[k] for k in ids])
+        arr = np.array(ids, np.int64)
+        return _Document(sentences_, arr, starts, ends, lengths,
+                         [types.norm[k] for k in ids], [types.base[k] for k in ids],
+                         types.base_of[arr], types.flags[arr, 3], types.view, types.flags[arr, 0],
+                         types.flags[arr, 1], types.flags[arr, 2])
 
     def tag_document(self, sentences_: list[list[str]]) -> list[list[str]]:
         """BIO tags for each sentence of one document (stage 2 reads the whole document)."""
@@ -789,7 +881,8 @@ class Recognizer:
 
         With `neural_gate` at 1.0 every sentence is read whole (the recognizer as trained).
         Below it, only where a name is possible: a token stage 1 tags as a name or that stage 2
-        gives less than ``neural_gate`` of O; with `neural_window` set, only those tokens and
+        gives less than ``neural_gate`` of O and, with `neural_settled` set, whose best tag stage 2
+        gives less than ``neural_settled``; with `neural_window` set, only those tokens and
         ``neural_window`` tokens either side within their sentence, else their whole sentence.
         Elsewhere stage 2's marginals stand alone (README: the speed and F1 of each setting).
         """
@@ -797,11 +890,14 @@ class Recognizer:
         if self.neural_gate >= 1.0:
             return [(int(bounds[k]), n) for k, n in enumerate(doc.lengths)]
         possible = (stage1 != 0) | (crf[:, 0] < self.neural_gate)
+        if self.neural_settled is not None:  # stage 2 already sure of its best tag there, whatever it is
+            possible &= crf.max(1) < self.neural_settled
         if self.neural_window is None:
             hits = np.add.reduceat(possible, bounds[:-1])
             return [(int(bounds[k]), n) for k, n in enumerate(doc.lengths) if hits[k]]
         w = self.neural_window
-        read = np.convolve(possible.astype(np.int64), np.ones(2 * w + 1, np.int64), "same") > 0
+        # "full" then the centre: "same" returns the kernel's length when the document is shorter
+        read = np.convolve(possible.astype(np.int64), np.ones(2 * w + 1, np.int64), "full")[w:w + len(possible)] > 0
         first = np.zeros(len(read), bool)
         first[bounds[:-1]] = True
         opens = read & (first | ~np.r_[False, read[:-1]])
@@ -815,54 +911,57 @@ class Recognizer:
         """Add stage 2's features of stage 1's tags and of the document view (`document_features`) to ``out``.
 
         Returns each token's document label (index into ``ner_neural.DOC_LABELS``: none, a type, or nodoc).
+        The view is counted per key with numpy: what stage 1 called the other mentions of the same key,
+        all of them when the key's mentions lie within `DOC_WINDOW` of each other, else (rare) token by token.
         """
-        ntags = len(_TAGS)
-        unknown = np.zeros(ntags)
-
-        def rows(fmt: str) -> np.ndarray:
-            return np.stack([r if (r := chain.get(fmt.format(t))) is not None else unknown for t in _TAGS])
-
+        view = doc.view if doc.view is not None else _DocView(chain)
         n = len(stage1)
-        out += rows("s1={}")[stage1]
+        out += view.s1[stage1]
         pos = np.arange(n)
         has_prev = pos > doc.starts
         has_next = pos + 1 < doc.ends
-        out[has_prev] += rows("s1-1={}")[stage1[pos[has_prev] - 1]]
-        out[has_next] += rows("s1+1={}")[stage1[pos[has_next] + 1]]
+        out[has_prev] += view.prev[stage1[pos[has_prev] - 1]]
+        out[has_next] += view.next[stage1[pos[has_next] + 1]]
         labels = np.full(n, 5, np.int64)  # nodoc
-        positions: dict[str, list[int]] = {}
-        for g, key in enumerate(doc.bases):
-            positions.setdefault(key, []).append(g)
+        if doc.base_ids is None or doc.viewable is None:
+            raise ValueError("a _Document made by Recognizer._document is needed")
         kinds = _KIND[stage1]
-        none_row = chain.get("doc_none")
-        for key, where in positions.items():
-            if len(where) < 2 or len(key) < 2 or key.isdigit():
-                continue
-            counts = np.bincount(kinds[where], minlength=len(TYPES) + 1)
-            close = where[-1] - where[0] <= DOC_WINDOW
-            for g in where:
-                if close:
-                    seen = counts.copy()
-                    seen[kinds[g]] -= 1
-                else:
-                    near = [o for o in where if o != g and abs(o - g) <= DOC_WINDOW]
-                    if not near:
-                        continue
-                    seen = np.bincount(kinds[near], minlength=len(TYPES) + 1)
-                total = int(seen.sum())
-                named = seen[1:]
-                if not named.any():
-                    labels[g] = 0
-                    if none_row is not None:
-                        out[g] += none_row
-                    continue
-                # the most frequent type; ties go to the greatest name, as max(..., key=(count, name)) does
-                best = max((int(c), t) for t, c in zip(TYPES, named, strict=True) if c)[1]
-                labels[g] = 1 + TYPES.index(best)
-                share = "h" if 2 * int(named[TYPES.index(best)]) >= total else "l"
-                for f in (f"doc={best}", f"doc_share={best}:{share}", f"doc={best}|s1={_TAGS[stage1[g]]}"):
-                    if (r := chain.get(f)) is not None:
-                        out[g] += r
+        # keys that occur twice or more and that the view applies to
+        _, group, sizes = np.unique(doc.base_ids, return_inverse=True, return_counts=True)
+        keep = doc.viewable & (sizes[group] >= 2)
+        if not keep.any():
+            return labels
+        where = np.flatnonzero(keep)
+        grp = group[where]
+        first = np.full(len(sizes), n, np.int64)
+        last = np.full(len(sizes), -1, np.int64)
+        np.minimum.at(first, grp, where)
+        np.maximum.at(last, grp, where)
+        counts = np.zeros((len(sizes), len(TYPES) + 1), np.int64)
+        np.add.at(counts, (grp, kinds[where]), 1)
+        seen = counts[grp]
+        seen[np.arange(len(where)), kinds[where]] -= 1
+        far = (last[grp] - first[grp]) > DOC_WINDOW
+        if far.any():  # mentions spread over more than the window: count the near ones of each token
+            by_group: dict[int, np.ndarray] = {}
+            for j in np.flatnonzero(far).tolist():
+                g, k = int(where[j]), int(grp[j])
+                others = by_group.setdefault(k, where[grp == k])
+                near = others[(others != g) & (np.abs(others - g) <= DOC_WINDOW)]
+                seen[j] = np.bincount(kinds[near], minlength=len(TYPES) + 1)
+        total = seen.sum(1)
+        ok = total > 0
+        where, seen, total = where[ok], seen[ok], total[ok]
+        named = seen[:, 1:]
+        anyname = named.any(1)
+        none = where[~anyname]
+        labels[none] = 0
+        out[none] += view.none
+        where, named, total = where[anyname], named[anyname], total[anyname]
+        best = np.argmax(named * len(TYPES) + _TYPE_RANK, axis=1)  # most seen; ties to the greatest name
+        labels[where] = 1 + best
+        low = (2 * named[np.arange(len(where)), best] < total).astype(np.int64)
+        out[where] += view.doc[best] + view.share[best, low] + view.with_s1[best, stage1[where]]
         return labels
 
     def tag_document_crfsuite(self, sentences_: list[list[str]]) -> list[list[str]]:
@@ -902,10 +1001,23 @@ class Recognizer:
 
 @cache
 def _shipped() -> Recognizer:
-    """The shipped recognizer; ``MARSAD_NER=crf`` leaves out the neural stage (about 3x faster, F1 0.740 not 0.755)."""
+    """The shipped recognizer, set by ``MARSAD_NER`` (README: F1 and speed of each).
+
+    Unset: the neural stage `NEURAL_WINDOW` tokens either side of unsettled possible names
+    (`NEURAL_SETTLED`); ``sentences``: on the sentences holding them, whole; ``full``: on every
+    sentence whole, as trained; ``crf``: the two CRF stages alone.
+    """
     import os
 
-    return Recognizer.open(neural=False if os.environ.get("MARSAD_NER", "").lower() == "crf" else None)
+    mode = os.environ.get("MARSAD_NER", "").lower()
+    if mode == "crf":
+        return Recognizer.open(neural=False)
+    rec = Recognizer.open()
+    if mode == "full":
+        rec.neural_gate, rec.neural_window, rec.neural_settled = 1.0, None, None
+    elif mode == "sentences":
+        rec.neural_window = None
+    return rec
 
 
 def model_available() -> bool:

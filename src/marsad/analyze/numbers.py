@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
 from marsad.arabic.lexicons import table, word_set
 from marsad.arabic.normalize import normalize_with_offsets
+
+# patterns used in the functions below, compiled once
+_GROUPED_THOUSANDS = regex.compile(r"\d{1,3}(?:,\d{3})+")
+_YEAR_LIKE = regex.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,9 @@ _TOKEN = regex.compile(r"\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d,.])|\d+(?:[.,]\d+)*|
 _CLITIC = ("و", "ب", "ل", "ك", "ف")
 
 
+@lru_cache(maxsize=50_000)
 def _word_value(tok: str) -> tuple[float, str] | None:
+    """(value, kind) of a number word, with or without a proclitic (every word of a sentence is asked)."""
     words = _words()
     if tok in words:
         return words[tok]
@@ -76,7 +82,7 @@ def _negated(key: str, start: int) -> int | None:
 
 def _digits(tok: str) -> float | None:
     t = tok.replace(" ", "")
-    if regex.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
+    if _GROUPED_THOUSANDS.fullmatch(t):
         t = t.replace(",", "")
     t = t.replace(",", ".")
     try:
@@ -85,9 +91,12 @@ def _digits(tok: str) -> float | None:
         return None
 
 
-def find_numbers(text: str) -> list[NumberMention]:
-    """All numbers in displayed ``text`` with their spans and qualifiers."""
-    key, offs = normalize_with_offsets(text)
+def find_numbers(text: str, keyed: tuple[str, list[int]] | None = None) -> list[NumberMention]:
+    """All numbers in displayed ``text`` with their spans and qualifiers.
+
+    ``keyed`` is `normalize_with_offsets` of ``text`` when the caller has it already (a sentence of a `Doc`).
+    """
+    key, offs = keyed if keyed is not None else normalize_with_offsets(text)
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(key)]
     out: list[NumberMention] = []
     i = 0
@@ -98,7 +107,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         j = i
         is_digit_tok = tok[0].isdigit()
         if is_digit_tok:
-            if regex.fullmatch(r"(?:19|20)\d\d", tok) and i + 1 < len(toks) and toks[i + 1][0] in ("م",):
+            if _YEAR_LIKE.fullmatch(tok) and i + 1 < len(toks) and toks[i + 1][0] in ("م",):
                 i += 1
                 continue
             value = _digits(tok)

@@ -29,9 +29,9 @@ from functools import cache
 import regex
 
 from marsad.analyze.claims import speech_subject
+from marsad.analyze.doc import LETTERS, Doc, SentenceView
 from marsad.arabic.lexicons import word_set
 from marsad.arabic.normalize import normalize
-from marsad.arabic.tokenize import split_sentences
 from marsad.model import Mention, Quote
 
 MIN_QUOTE_WORDS = 3
@@ -55,7 +55,7 @@ def _narrative() -> frozenset[str]:
 
 
 def _words(text: str) -> list[str]:
-    return [normalize(w) for w in regex.findall(r"[\p{L}\p{M}]+", text)]
+    return [normalize(w) for w in LETTERS.findall(text)]
 
 
 def _straight_spans(sentence: str) -> list[tuple[int, int]]:
@@ -127,10 +127,14 @@ def _is_verb(w: str, verbs: frozenset[str]) -> bool:
     return w in verbs or (w[:1] in "وف" and w[1:] in verbs) or w in ("قائلا", "قائله")
 
 
-def _introduced(before: str, verbs: frozenset[str]) -> bool:
-    """Is a quote introduced as speech: a colon, a speech verb, or إن/أن after a speech verb, right before it?"""
+def _introduced(before: str, verbs: frozenset[str], words: list[str] | None = None) -> bool:
+    """Is a quote introduced as speech: a colon, a speech verb, or إن/أن after a speech verb, right before it?
+
+    ``words`` are the keys of the words of ``before`` when the caller has them (the marks stripped
+    below are no letters, so they are the words of the stripped text too).
+    """
     tail = before.rstrip(' "“«„')
-    words = _words(tail)
+    words = _words(tail) if words is None else words
     if not words:
         return False
     if tail.endswith((":", "：")) or _is_verb(words[-1], verbs):
@@ -139,21 +143,25 @@ def _introduced(before: str, verbs: frozenset[str]) -> bool:
     return words[-1] in ("ان", "بان", "انه", "انها") and any(_is_verb(w, verbs) for w in words[:-1])
 
 
-def find_quotes(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) -> list[Quote]:
+def find_quotes(text: str | Doc, article_id: str, mentions: tuple[Mention, ...] = ()) -> list[Quote]:
+    """Direct and reported quotes of displayed ``text`` (an article body, or its `Doc`) with their speakers."""
+    doc = Doc.of(text)
+    text = doc.text
     quotes: list[Quote] = []
     last_speaker: str | None = None
     verbs = word_set("speech_verbs.txt")
     titles = titled_people(text, mentions)
-    for sent in split_sentences(text):
+    for sent in doc.sentences:
         found_direct = False
         in_sentence: str | None = None  # the speaker of an earlier quote of this sentence
         for s, e in _candidates(sent.text):
             body = sent.text[s:e].strip()
-            introduced = _introduced(sent.text[:s], verbs)
+            words_before = sent.tokens_before(s).keys()
+            introduced = _introduced(sent.text[:s], verbs, words_before)
             if not _is_clause(body, introduced):
                 continue
-            speaker = speech_subject(sent.text, s, sent.start, mentions)
-            if speaker is None and _has_bare_verb(sent.text[:s], verbs):
+            speaker = speech_subject(sent.text, s, sent.start, mentions, view=sent)
+            if speaker is None and _has_bare_verb(words_before, verbs):
                 speaker = last_speaker
             if speaker is None:
                 speaker = in_sentence  # «…» مشيرة إلى أنها «…»: the same speaker goes on
@@ -166,10 +174,10 @@ def find_quotes(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) 
             found_direct = True
         if found_direct:
             continue
-        rep = _reported(sent.text, verbs)
+        rep = _reported(sent.text, verbs, sent)
         if rep:
             comp_pos, clause = rep
-            speaker = speech_subject(sent.text, comp_pos, sent.start, mentions)
+            speaker = speech_subject(sent.text, comp_pos, sent.start, mentions, view=sent)
             if speaker is None:
                 speaker = last_speaker
             else:
@@ -180,8 +188,8 @@ def find_quotes(text: str, article_id: str, mentions: tuple[Mention, ...] = ()) 
     return quotes
 
 
-def _has_bare_verb(before: str, verbs: frozenset[str]) -> bool:
-    words = _words(before)
+def _has_bare_verb(words: list[str], verbs: frozenset[str]) -> bool:
+    """A speech verb among the last three words (keys) before a quote."""
     return any((w in verbs or (w[:1] in "وف" and w[1:] in verbs)) for w in words[-3:])
 
 
@@ -228,19 +236,20 @@ def resolve_party(speaker: str | None, titles: dict[str, str], mentions: tuple[M
     return speaker
 
 
-def _reported(sentence: str, verbs: frozenset[str]) -> tuple[int, str] | None:
+def _reported(sentence: str, verbs: frozenset[str], view: SentenceView | None = None) -> tuple[int, str] | None:
     """(index of the complementizer إن/أن, reported clause) of a reported-speech sentence."""
-    toks = list(regex.finditer(r"[\p{L}\p{M}]+", sentence))
-    for idx, t in enumerate(toks[:12]):
-        w = normalize(t.group())
+    view = view or SentenceView(sentence, 0, len(sentence))
+    toks = view.tokens  # (start, end, word); keys from view.token_key
+    for idx in range(min(12, len(toks))):
+        w = view.token_key(idx)
         base = w[1:] if w[:1] in "وف" and w[1:] in verbs else w
         if base not in verbs or base in _NOT_REPORTING:
             continue
-        for t2 in toks[idx + 1: idx + 14]:
-            k = normalize(t2.group())
+        for j in range(idx + 1, min(idx + 14, len(toks))):
+            k = view.token_key(j)
             if k in ("ان", "بان", "انه", "انها", "انهم"):
-                clause = sentence[t2.end():] if k in ("ان", "بان") else sentence[t2.start():]
-                return t2.start(), clause
+                clause = sentence[toks[j][1]:] if k in ("ان", "بان") else sentence[toks[j][0]:]
+                return toks[j][0], clause
         return None
     return None
 

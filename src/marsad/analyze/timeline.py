@@ -70,10 +70,23 @@ def period_start(value: str) -> dt.date | None:
 
 def best_date(dates: list[DateMention]) -> DateMention | None:
     """The date a sentence is filed under, among the dates found in it (see the module doc)."""
-    usable = [d for d in dates if not d.from_duration]
+    usable = sorted((d for d in dates if not d.from_duration), key=lambda d: d.start)
     if not usable:
         return None
-    return min(usable, key=lambda d: d.start)
+    best = usable[0]
+    # "in the seventies ... in 1977": a year inside the decade the sentence opened with says when the
+    # thing happened; the decade only frames it (a day after "this year" stays under the year: the
+    # labelled sentences show both readings there)
+    for d in usable[1:]:
+        if best.value.endswith("X") and _refines(d.value, best.value):
+            best = d
+    return best
+
+
+def _refines(finer: str, coarser: str) -> bool:
+    """Does calendar value ``finer`` lie inside ``coarser`` and say more ("1977" in "197X")?"""
+    stem = coarser.rstrip("X")
+    return "W" not in finer and len(finer) >= len(coarser) and finer.startswith(stem) and finer != coarser
 
 
 def statements(text: str, dates: list[DateMention] | tuple[DateMention, ...]) -> list[Statement]:

@@ -60,3 +60,13 @@ def gz_table(name: str, package: str = "marsad.arabic.data") -> dict[str, list[s
             parts = line.rstrip("\n").split("\t")
             out[parts[0]] = parts[1:]
     return out
+
+
+@cache
+def word_slots(name: str, package: str = "marsad.arabic.data") -> dict[str, tuple[str, ...]]:
+    """A grammar file (slot<TAB>words separated by ``|``): slot -> its words as keys, in the file's order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for ln in _lines(package, name):
+        slot, words = ln.split("\t")
+        out[slot.strip()] = tuple(dict.fromkeys(normalize(w.strip()) for w in words.split("|")))
+    return out

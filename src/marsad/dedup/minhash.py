@@ -150,10 +150,18 @@ class BandIndex:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._last: tuple[str, bytes, list[int]] | None = None
+
+    def _keys(self, level: str, sig: np.ndarray) -> list[int]:
+        """`band_keys`, remembered for the last signature: a signature is looked up, then added."""
+        raw = sig.tobytes()
+        if self._last is None or self._last[0] != level or self._last[1] != raw:
+            self._last = (level, raw, band_keys(sig, level))
+        return self._last[2]
 
     def add(self, level: str, item: str, sig: np.ndarray) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO lsh_bands(key, item) VALUES (?,?)",
-                              [(k, item) for k in band_keys(sig, level)])
+                              [(k, item) for k in self._keys(level, sig)])
 
     def candidates(self, level: str, sig: np.ndarray) -> set[str]:
         return set(self.ranked_candidates(level, sig))
@@ -162,6 +170,6 @@ class BandIndex:
         """Items sharing a band with ``sig``, most shared bands first (the likeliest near-duplicates)."""
         # all bands in one statement (one round trip instead of one per band), each bucket capped
         one = f"SELECT * FROM (SELECT item FROM lsh_bands WHERE key=? LIMIT {MAX_BUCKET})"
-        keys = band_keys(sig, level)
+        keys = self._keys(level, sig)
         hits = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join([one] * len(keys)), keys))
         return [item for item, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

@@ -35,6 +35,12 @@ class GradedPair:
     url_a: str
     url_b: str
     grade: int  # 1..4, see GRADES
+    how: str = ""  # how the pair was drawn (nn1, nn2-10, nn11-60, random, nearK): its family in reports
+
+    @property
+    def family(self) -> str:
+        """The sampling family of the pair: ``near1``..``near30`` are one family, ``near``."""
+        return "near" if self.how.startswith("near") else (self.how or "unknown")
 
     @property
     def relatedness(self) -> float:
@@ -43,7 +49,7 @@ class GradedPair:
 
 
 def read_pairs(path: Path) -> list[GradedPair]:
-    """Pairs of a graded TSV file (``url_a<TAB>url_b<TAB>grade``; ``#`` lines are comments)."""
+    """Pairs of a graded TSV file (``url_a<TAB>url_b<TAB>grade[<TAB>how]``; ``#`` lines are comments)."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -51,7 +57,8 @@ def read_pairs(path: Path) -> list[GradedPair]:
         cols = line.split("\t")
         if len(cols) < 3 or cols[2].strip() not in ("1", "2", "3", "4"):
             raise ValueError(f"{path}:{n}: expected url_a<TAB>url_b<TAB>grade (1-4)")
-        out.append(GradedPair(cols[0].strip(), cols[1].strip(), int(cols[2])))
+        how = cols[3].strip() if len(cols) > 3 else ""
+        out.append(GradedPair(cols[0].strip(), cols[1].strip(), int(cols[2]), how))
     return out
 
 

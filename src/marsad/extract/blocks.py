@@ -70,12 +70,43 @@ def _display_offset(display: str, key_len: int) -> int:
     return offs[idx]
 
 
+@lru_cache(maxsize=4096)
 def match_marker(line: str) -> MarkerHit | None:
-    """A boilerplate marker at the start of ``line`` (after bullets and quotes), if any."""
+    """A boilerplate marker at the start of ``line`` (after bullets and quotes), if any.
+
+    Cached: the cleaner asks this of the same block from several places.
+    """
     for body in (line.strip(), _LEAD_JUNK.sub("", line)):
         hit = _match_marker_at_start(body)
         if hit:
             return hit
+    return _glued_marker_at_start(_LEAD_JUNK.sub("", line))
+
+
+GLUED_HEAD_MAX_WORDS = 20  # a headline between a marker and the seam into the paragraph
+
+
+def _glued_marker_at_start(body: str) -> MarkerHit | None:
+    """A "related" marker with no separator, or glued to the next word, whose headline runs into a paragraph.
+
+    ``للمزيد عندما تبدأ ... على قدر الألموقال ممثلون ...``, ``شاهدأهالي جازان ... اليوموبين معاليه ...``:
+    a marker word alone is also an ordinary word ("شاهد الآلاف"), so it counts only when a
+    glue seam (`find_glue`) follows within a headline's length and a paragraph runs on after it.
+    """
+    key = _head_key(body)
+    if len(body) <= 60 or not _marker_start_re().match(key):
+        return None
+    for phrase, reason, scope, _ in _marker_rows():
+        if scope not in ("tail", "glued") or not key.startswith(phrase):
+            continue
+        rest = body[_display_offset(body, len(phrase)):]
+        rest = _SEP_AFTER.sub("", rest)
+        cut = find_glue(rest, min_offset=4)
+        if cut is None or not 2 <= len(rest[:cut].split()) <= GLUED_HEAD_MAX_WORDS:
+            continue
+        if len(rest[cut:].split()) < 8:
+            continue  # the seam must open a paragraph, not end the line
+        return MarkerHit(reason, "glued", rest)
     return None
 
 
@@ -106,18 +137,33 @@ def _match_marker_at_start(body: str) -> MarkerHit | None:
     return None
 
 
-def contains_marker_inline(line: str) -> tuple[int, MarkerHit] | None:
+@cache
+def _inline_rows() -> list[tuple[str, str, str, bool]]:
+    return [r for r in _marker_rows() if r[2] in ("glued", "tail")]
+
+
+@cache
+def _inline_cues() -> tuple[str, ...]:
+    """The inline phrases that hold no shorter one: a line holds a phrase only if it holds one of these."""
+    phrases = {r[0] for r in _inline_rows()}
+    return tuple(sorted(p for p in phrases if not any(q != p and q in p for q in phrases)))
+
+
+def contains_marker_inline(line: str, key: str | None = None) -> tuple[int, MarkerHit] | None:
     """A "read also" marker inside a paragraph, with the headline it introduces after it.
 
     ``...العسكريةإقرأ المزيد عنوان`` (a glued-scope marker anywhere) or ``... المقبل. طالع
     أيضا: عنوان`` (a tail marker after a sentence end, or glued to the last word).
     Returns (display index where the marker starts, hit with the text after it).
+    ``key`` is ``normalize(line)`` when the caller has it.
     """
+    if key is None:
+        key = normalize(line)
+    if not any(cue in key for cue in _inline_cues()):  # plain substring tests: much faster than a regex
+        return None  # most paragraphs hold no marker phrase at all
     key, offs = normalize_with_offsets(line)
     best: tuple[int, MarkerHit] | None = None
-    for phrase, reason, scope, needs_sep in _marker_rows():
-        if scope not in ("glued", "tail"):
-            continue
+    for phrase, reason, scope, needs_sep in _inline_rows():
         pos = key.find(phrase, 1)
         while pos > 0:
             end = pos + len(phrase)
@@ -126,13 +172,26 @@ def contains_marker_inline(line: str) -> tuple[int, MarkerHit] | None:
             if ok and scope == "tail":
                 before = key[max(0, pos - 8):pos].rstrip()  # only its last characters matter
                 glued_word = key[pos - 1].isalpha() and " " in phrase  # "...العسكريةطالع أيضا"
-                ok = glued_word or before.endswith((".", "!", "؟", "?", "»", '"', "”", ")", ":", "،"))
+                ok = (glued_word or before.endswith((".", "!", "؟", "?", "»", '"', "”", ")", ":", "،"))
+                      or (key[pos - 1] == " " and _hangs_at_end(phrase, after, needs_sep)))
             if ok and (best is None or offs[pos] < best[0]):
                 rest = _SEP_AFTER.sub("", line[offs[end]:] if end < len(offs) else "")
                 best = (offs[pos], MarkerHit(reason, scope, rest))
                 break
             pos = key.find(phrase, pos + 1)
     return best
+
+
+def _hangs_at_end(phrase: str, after: str, needs_sep: bool) -> bool:
+    """A marker after a plain word that closes the line with a headline: "... قطاعات إقرأ أيضاً: عنوان".
+
+    The paragraph before it may end mid-sentence (a cut scrape); a marker that is also an
+    ordinary word needs its separator, and what follows must be a headline's length.
+    """
+    if (needs_sep or " " not in phrase) and not _MARKER_SEP.match(after):
+        return False
+    rest = after.lstrip(" :：|-–—\".»›>")
+    return 2 <= len(rest.split()) <= GLUED_HEAD_MAX_WORDS
 
 
 @cache
@@ -144,8 +203,9 @@ def _field_labels() -> list[tuple[str, str]]:
 _FIELD_SEP = regex.compile(r"^\s*(?:[:：|\-–—]\s*)")
 
 
+@lru_cache(maxsize=4096)
 def match_field(line: str) -> tuple[str, str] | None:
-    """A metadata line ``LABEL: value`` -> (field, displayed value)."""
+    """A metadata line ``LABEL: value`` -> (field, displayed value) (cached like `match_marker`)."""
     body = _LEAD_JUNK.sub("", line)
     key = _head_key(body)
     for label, field in _field_labels():
@@ -212,7 +272,9 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
 
 
 # letters and marks that only end a word: ة, ى, and tanween (with its alef): "غداًكانت"
-_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»\"”])(?=[\p{Arabic}&&\p{L}])")
+_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»”]|(?<=[\p{L}\d.!؟?])\")(?=[\p{Arabic}&&\p{L}])")
+# (a straight quote opens a quotation as often as it closes one: only one after a word closes it)
+_GLUE_YEAR = regex.compile(r"(?<=\d{4})(?:م|هـ)(?=[\p{Arabic}&&\p{L}]{3})")
 GLUE_WINDOW = 200  # a glued headline is short: look for the seam in its first characters only
 
 
@@ -232,6 +294,9 @@ def find_glue(text: str, min_offset: int = 8) -> int | None:
     """
     window = text[:GLUE_WINDOW]
     for m in _GLUE_LETTER.finditer(window):
+        if m.start() >= min_offset:
+            return m.end()
+    for m in _GLUE_YEAR.finditer(window):  # "... النصف الأول 2015موأوضح": a year's suffix, then a word
         if m.start() >= min_offset:
             return m.end()
     counts = surface_counts()
@@ -271,6 +336,8 @@ def is_caption(line: str) -> bool:
     words = line.split()
     if not words or len(words) > _CAPTION_MAX_WORDS or line.rstrip().endswith("."):
         return False
+    if _credit_at_end(line, words):
+        return True
     key = _key(_LEAD_JUNK.sub("", line)).rstrip(" )»\"")
     for cue in _caption_cues():
         if key == cue:
@@ -284,6 +351,29 @@ def is_caption(line: str) -> bool:
 
 
 _CAPTION_SEP = regex.compile(r"^\s*[:：|\-–—]")
+_CREDIT = regex.compile(r"(?:\(\s*([^()]{2,30}?)\s*\)|[«\"“]\s*([^«»\"“”]{2,30}?)\s*[»\"”])\s*$")
+
+
+def _credit_at_end(line: str, words: list[str]) -> bool:
+    """A few words closed by a photo credit naming an agency or outlet: "الوزير خلال اللقاء (واس)", "... «عكاظ»".
+
+    A headline or a sentence does not end on the bare name of a news outlet; a caption
+    credits its photo that way.  The credit is a known outlet or wire (``outlets.tsv``)
+    or a Latin word ("(AFP)", "«okaz»").
+    """
+    if len(words) < 3 or len(words) > 10:
+        return False
+    m = _CREDIT.search(line)
+    if not m or m.start() < 8:
+        return False
+    name = (m.group(1) or m.group(2)).strip()
+    if len(name.split()) > 3:
+        return False
+    if regex.fullmatch(r"[A-Za-z][A-Za-z0-9 .\-]{1,20}", name):
+        return True
+    from marsad.extract.outlets import known
+
+    return known(name) is not None
 _BYLINE_MAX_WORDS = 6
 _BYLINE_SPLIT = regex.compile(r"\s*[-–—:|/]\s*")
 

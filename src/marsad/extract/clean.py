@@ -20,11 +20,13 @@ Every dropped block is returned with its reason.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from marsad.analyze.dates import find_dates, parse_date_line
 from marsad.arabic.normalize import normalize
-from marsad.arabic.terms import terms, weighted
+from marsad.arabic.terms import idf, stem, stopwords
+from marsad.arabic.tokenize import tokenize
 from marsad.extract.blocks import (
     contains_marker_inline,
     continues_article,
@@ -55,26 +57,90 @@ LIST_RUN = 3  # this many short list items in a row are a link list
 DRIFT_NEEDS_HEADLINE = False  # a drift away from the article opens a foreign run only after a headline-like block
 
 
-def _vec(text: str) -> dict[str, float]:
-    return weighted(terms(text), normalized=False)
+class Vec:
+    """A term vector (sublinear TF x background IDF) with its squared norm kept up to date.
+
+    Keeping the norm makes a cosine against the growing article vector cost the size
+    of the block, not of the article: a page of thousands of paragraphs stays linear.
+    """
+
+    __slots__ = ("sq", "w")
+
+    def __init__(self, w: dict[str, float] | None = None, sq: float | None = None) -> None:
+        self.w = w if w is not None else {}
+        self.sq = sum(x * x for x in self.w.values()) if sq is None else sq
+
+    def __len__(self) -> int:
+        return len(self.w)
+
+    def copy(self) -> Vec:
+        return Vec(dict(self.w), self.sq)
 
 
-def _add(acc: dict[str, float], vec: dict[str, float], weight: float = 1.0) -> None:
-    for t, w in vec.items():
-        acc[t] = acc.get(t, 0.0) + w * weight
+# token key -> its term ("" for a token that is no term), and term -> background IDF: plain str and
+# float values, so that a cache growing with every new word adds nothing for the garbage collector to scan
+_TERM: dict[str, str] = {}
+_IDF: dict[str, float] = {}
+_TERM_MAX = 400_000  # the caches are dropped when they grow past this many tokens
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if not a or not b:
+def _term_of(tok: str) -> str:
+    """The term of one token as `marsad.arabic.terms.terms` keeps it ("" if it keeps none)."""
+    if len(tok) < 2 or tok in stopwords() or (tok.isdigit() and len(tok) < 3):
+        t = ""
+    else:
+        t = stem(tok)
+        if t not in _IDF:
+            _IDF[t] = idf(t)
+    if len(_TERM) >= _TERM_MAX:
+        _TERM.clear()
+        _IDF.clear()
+        if t:
+            _IDF[t] = idf(t)
+    _TERM[tok] = t
+    return t
+
+
+def _vec(text: str, key: str | None = None) -> Vec:
+    """``weighted(terms(text), normalized=False)`` from the text's key, with per-token work cached."""
+    counts: dict[str, int] = {}
+    get = _TERM.get
+    # count tokens in C first: the Python loop then runs once per distinct token
+    for tok, c in Counter(tokenize(normalize(text) if key is None else key, normalized=True)).items():
+        t = get(tok)
+        if t is None:
+            t = _term_of(tok)
+        if not t:
+            continue
+        if t in counts:
+            counts[t] += c
+        else:
+            counts[t] = c
+    idfs = _IDF
+    return Vec({t: (1.0 + math.log(c)) * idfs[t] if c > 1 else idfs[t] for t, c in counts.items()})
+
+
+def _add(acc: Vec, vec: Vec, weight: float = 1.0) -> None:
+    w, sq = acc.w, acc.sq
+    for t, x in vec.w.items():
+        old = w.get(t, 0.0)
+        new = old + x * weight
+        w[t] = new
+        sq += new * new - old * old
+    acc.sq = sq
+
+
+def cosine(a: Vec, b: Vec) -> float:
+    if not a.w or not b.w:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    if dot == 0.0:
+    aw, bw = a.w, b.w
+    if len(aw) > len(bw):
+        aw, bw = bw, aw
+    get = bw.get
+    dot = sum(x * get(t, 0.0) for t, x in aw.items())
+    if dot == 0.0 or a.sq <= 0.0 or b.sq <= 0.0:
         return 0.0
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb)
+    return dot / math.sqrt(a.sq * b.sq)
 
 
 @dataclass
@@ -149,8 +215,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         removed.append(Removed(meta[0], blocks[i]))
         i += 1
 
-    article_vec: dict[str, float] = _vec(title) if title else {}
-    foreign_vec: dict[str, float] = {}
+    article_vec = _vec(title) if title else Vec()
+    foreign_vec = Vec()
     foreign_blocks = 0  # blocks of foreign text (beyond a linked headline) in the current foreign run
     state = "article"
     probation = False  # the article was resumed after foreign text on a weak signal
@@ -159,14 +225,23 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
     expect_headline = False
     article_year = int(date[:4]) if date else None
 
-    vecs: dict[int, dict[str, float]] = {}
+    keys: dict[str, str] = {}  # block text -> its key, normalized once for every test that needs it
+    vecs: dict[str, Vec] = {}  # block text -> its term vector
 
-    def vec_of(j: int) -> dict[str, float]:
-        if j not in vecs:
-            vecs[j] = _vec(blocks[j])
-        return vecs[j]
+    def key_of(text: str) -> str:
+        k = keys.get(text)
+        if k is None:
+            k = keys[text] = normalize(text)
+        return k
 
-    def n_terms(v: dict[str, float]) -> int:
+    def vec_of(j: int) -> Vec:
+        b = blocks[j]
+        v = vecs.get(b)
+        if v is None:
+            v = vecs[b] = _vec(b, key_of(b))
+        return v
+
+    def n_terms(v: Vec) -> int:
         return len(v)
 
     while i < len(blocks):
@@ -175,7 +250,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         fld = match_field(b)
         if hit and hit.scope in ("tail", "glued") and not hit.rest:
             state, foreign_reason, expect_headline = "foreign", hit.reason, True
-            foreign_vec, foreign_blocks = {}, 0
+            foreign_vec, foreign_blocks = Vec(), 0
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
@@ -187,7 +262,6 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b[:head_len].strip()))
             b = b[head_len:].strip()
             blocks[i] = b
-            vecs.pop(i, None)
             hit = None
             fld = match_field(b)
         if hit and hit.scope == "tail":
@@ -207,7 +281,6 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b[:head_len].strip()))
             b = b[head_len:].strip()
             blocks[i] = b
-            vecs.pop(i, None)
         elif hit:  # line-scope boilerplate
             removed.append(Removed(hit.reason, b))
             i += 1
@@ -227,8 +300,9 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed(foreign_reason or "foreign-article", b))
             i += 1
             continue
-        if is_caption(b) or (is_byline(b) and (not paragraphs or i >= len(blocks) - 3)):
-            # photo captions anywhere; author / place lines at the top or the foot of the body
+        if is_caption(b) or (is_byline(b) and (not paragraphs or i >= len(blocks) - 3)) or (
+                _name_or_label(b) and (not paragraphs or (i >= len(blocks) - 3 and not _heads_paragraph(i, blocks)))):
+            # photo captions anywhere; author / place lines, section labels at the top or the foot of the body
             removed.append(Removed("caption" if is_caption(b) else "byline", b))
             i += 1
             continue
@@ -237,7 +311,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             i += 1
             continue
         # inline glued marker in the middle of a paragraph: "...نص الخبرإقرأ المزيد عنوان"
-        inline = contains_marker_inline(b)
+        inline = contains_marker_inline(b, key_of(b))
         if inline:
             start, ihit = inline
             cut = find_glue(ihit.rest)
@@ -257,17 +331,27 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 i += 1
                 continue
             blocks[i] = b
-            vecs.pop(i, None)
         # link lists: a run of short list items
         if is_list_item(b) and len(b.split()) <= 20:
             j = i
             while j < len(blocks) and is_list_item(blocks[j]) and len(blocks[j].split()) <= 20:
                 j += 1
-            if (j - i >= LIST_RUN or state == "foreign") and not _list_is_article(i, j, blocks, vec_of, article_vec, state):
-                for k in range(i, j):
-                    removed.append(Removed("link-list" if state == "article" else foreign_reason, blocks[k]))
-                i = j
-                continue
+            if j - i >= LIST_RUN or state == "foreign":
+                if not _list_is_article(i, j, blocks, vec_of, article_vec, state):
+                    for k in range(i, j):
+                        removed.append(Removed("link-list" if state == "article" else foreign_reason, blocks[k]))
+                    i = j
+                    continue
+                if state == "article" and j - i >= LIST_RUN:
+                    # the article's own list: its items are taken whole, not weighed one by one as links
+                    k = i
+                    while k < j and not match_marker(blocks[k]) and not match_field(blocks[k]) and not is_caption(blocks[k]):
+                        paragraphs.append(blocks[k])
+                        _add(article_vec, vec_of(k), 2.0 if len(paragraphs) <= 2 else 1.0)
+                        k += 1
+                    if k > i:
+                        i = k
+                        continue
         v = vec_of(i)
         if state == "foreign":
             if expect_headline and is_headline_like(b):
@@ -308,32 +392,39 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 # unless it clearly continues it
                 sim_a = cosine(v, article_vec)
                 if not (n_terms(v) >= MIN_TERMS and sim_a >= RESUME_SIM * 1.6):
-                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "after-footer", dict(v), 1
+                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "after-footer", v.copy(), 1
                     removed.append(Removed("after-footer", b))
                     i += 1
                     continue
             elif paragraphs and _own_dateline(b, article_year):
-                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", dict(v), 1
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", v.copy(), 1
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
             elif paragraphs and is_date_only(b) and _dateline_opens_foreign(b):
                 # a dateline in the middle of the page opens another article ("الرياض 25 شوال 1436 هـ ... واس")
-                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", {}, 0
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", Vec(), 0
                 if len(paragraphs) > 1 and is_headline_like(paragraphs[-1], 20):
                     removed.append(Removed("foreign-article", paragraphs.pop()))
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
-            elif (paragraphs and is_headline_like(b, 20) and not _inner_heading(b, blocks, i, paragraphs)
-                  and _lone_link(i, blocks, vec_of, article_vec)):
+            elif paragraphs and not _announced(paragraphs) and (run := _link_run(i, blocks, vec_of, article_vec, paragraphs)):
+                # two or more headlines in a row that share (nearly) nothing with the article: related links
+                removed += [Removed("related-link", blocks[k]) for k in range(i, i + run)]
+                i += run
+                continue
+            elif (paragraphs and is_headline_like(b, 20) and not _verse_like(b) and not _figure_row(b)
+                  and not _in_verse(i, blocks) and not _announced(paragraphs)
+                  and not _inner_heading(b, blocks, i, paragraphs) and _lone_link(i, blocks, vec_of, article_vec)):
                 # a headline of another article among ours, with no marker: a related link
                 removed.append(Removed("related-link", b))
                 i += 1
                 continue
             elif (len(paragraphs) >= 2 and is_headline_like(b, 20) and not _interview_line(b, blocks, i)
+                  and not _in_verse(i, blocks) and not _introduces(b) and not _announced(paragraphs)
                   and _headline_opens_foreign(i, blocks, vec_of, article_vec)):
-                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
+                state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
                 removed.append(Removed("off-topic", b))
                 i += 1
                 continue
@@ -343,11 +434,11 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                     print(f"{sim_a:.3f}", b[:60])
                 if sim_a >= RESUME_SIM:
                     probation = False
-                if (sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS
+                if (sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS and not _introduces(b) and not _announced(paragraphs)
                         and (probation or (not continues_article(b)
                                            and (not DRIFT_NEEDS_HEADLINE or is_headline_like(paragraphs[-1], 20))))
                         and _run_is_foreign(i, blocks, vec_of, article_vec)):
-                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", dict(v), 1
+                    state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
                     if paragraphs and is_headline_like(paragraphs[-1], 20) and len(paragraphs) > 2:
                         removed.append(Removed("off-topic", paragraphs.pop()))
                     removed.append(Removed("off-topic", b))
@@ -384,13 +475,27 @@ def _runs_on(rest: str) -> bool:
     return len(rest.split()) > RUN_ON_WORDS
 
 
+def _name_or_label(block: str) -> bool:
+    """One or two words and nothing else (no digit, no punctuation): a name, a place or a section label.
+
+    Above the first paragraph or at the foot of the page such a line is an author, a dateline
+    or a section label ("ياسر الدوسري", "الأسهم"), not a paragraph of the article.
+    """
+    return _short_label(block) and len(block.split()) <= 2 and not match_marker(block)
+
+
+def _heads_paragraph(i: int, blocks: list[str]) -> bool:
+    """Is block i followed by a paragraph (as a subheading is), not by the page's foot?"""
+    return i + 1 < len(blocks) and len(blocks[i + 1].split()) > 12 and not match_field(blocks[i + 1])
+
+
 def _short_label(block: str) -> bool:
     """One to three words, no digits, no sentence punctuation: a section label's shape."""
     words = block.split()
     return 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in block) and not any(c in block for c in ".،,؟?!:")
 
 
-def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: dict[str, float], state: str) -> bool:
+def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: Vec, state: str) -> bool:
     """Are list items i..j-1 the article's own points (they cohere with it) rather than links?
 
     Links are headlines of other articles: they share little with the article.  The
@@ -407,7 +512,16 @@ def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: dic
     sentences = sum(not is_headline_like(blocks[k]) for k in range(i, j)) / (j - i)
     if state == "foreign":
         return close >= 0.5 and sentences >= 0.5
-    return close >= 0.5 or sentences >= 0.5
+    if close >= 0.5 or sentences >= 0.5:
+        return True
+    # a list of links is a handful of headlines at the foot or under a marker; verse set as a
+    # list, or a long list with the article going on after it, is the article's own
+    shaped = sum(_headline_shaped(blocks[k]) for k in range(i, j)) / (j - i)
+    goes_on = any(not match_field(b) and not match_marker(b) and len(b.split()) > 20 for b in blocks[j: j + 2])
+    return shaped < 0.5 or (j - i > RUN_MAX and goes_on) or j - i > LINK_LIST_MAX
+
+
+LINK_LIST_MAX = 12  # an unmarked list longer than this is no list of links (verse, steps, names)
 
 
 LIST_ITEM_SIM = 0.08  # a list item this close to the article is one of its own points
@@ -417,6 +531,125 @@ def _labelled(block: str) -> bool:
     """A line with a short label before a colon ("س:", "سؤال:", "محمد العتيبي:"): an interview's, not a headline."""
     head = block.strip()[:40]
     return ":" in head and len(head.split(":")[0].split()) <= 3
+
+
+def _speaker_line(block: str, blocks: list[str], i: int, paragraphs: list[str] | None) -> bool:
+    """A labelled line that belongs to an interview rather than a headline of the "X: ..." kind.
+
+    News headlines open with a speaker as often as interviews do ("الصحة: تسجيل 4 حالات",
+    "مارتينو: لو كنت ميسي"); a short labelled line counts as the article's own only
+    next to a question or a long labelled answer, or when it is itself a long answer.
+    """
+    if not _labelled(block):
+        return False
+    if not is_headline_like(block, 20):
+        return True
+    near = list((paragraphs or [])[-3:]) + blocks[i + 1: i + 3]
+    # two of them: one "وقال فلان: ..." paragraph is a quotation, not an interview
+    return sum(n.rstrip().endswith(("؟", "?")) or (_labelled(n) and not is_headline_like(n, 20)) for n in near) >= 2
+
+
+RUN_MAX = 6  # related links come a few at a time; a longer run of short lines is verse or a list
+_VOWEL_MARKS = frozenset("\u064e\u064f\u0650\u0651\u0652")  # fatha, damma, kasra, shadda, sukun
+
+
+def _headline_shaped(block: str) -> bool:
+    """Could this line be another article's headline (as opposed to a verse, a table row, a label)?
+
+    Headlines have three words or more, do not end on a comma, a colon, a question mark or
+    a bare number (a table's cells), and are not vocalised like verse.
+    """
+    words = block.split()
+    if len(words) < 3 or _verse_like(block):
+        return False
+    return not block.rstrip().endswith((":", "：", "؟", "?")) and not _figure_row(block)
+
+
+VERSE_RUN = 7  # this many short lines in a row, none ending a sentence, are verse (or the article's own list)
+VERSE_WORDS = 12
+
+
+def _short_line(block: str) -> bool:
+    return len(block.split()) <= VERSE_WORDS and is_headline_like(block, VERSE_WORDS) and not match_marker(block)
+
+
+def _in_verse(i: int, blocks: list[str]) -> bool:
+    """Is block i inside a long run of short lines (a poem, an enumeration) rather than among a few links?"""
+    if not _short_line(blocks[i]):
+        return False
+    lo = i
+    while lo > 0 and i - lo < VERSE_RUN and _short_line(blocks[lo - 1]):
+        lo -= 1
+    hi = i + 1
+    while hi < len(blocks) and hi - lo < VERSE_RUN and _short_line(blocks[hi]):
+        hi += 1
+    return hi - lo >= VERSE_RUN
+
+
+def _introduces(block: str) -> bool:
+    """A line that announces what follows ("... يقول الشاعر:"): never the first line of another article."""
+    return block.rstrip().endswith((":", "："))
+
+
+def _announced(paragraphs: list[str]) -> bool:
+    """Do the last paragraphs announce what comes next ("... يقول الشاعر:" and a verse or two so far)?"""
+    for k in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 5), -1):
+        if _introduces(paragraphs[k]):
+            return True
+        if not _short_line(paragraphs[k]):
+            return False
+    return False
+
+
+def _figure_row(block: str) -> bool:
+    """A short line ending on a number ("عدد الأسرة 200"): a table row whose cell separators were lost."""
+    words = block.split()
+    return len(words) <= 5 and words[-1].strip(".,،%").isdigit()
+
+
+def _question_headline(block: str) -> bool:
+    """A question of three words or more: at the foot of the page, with no answer after it, a headline."""
+    return len(block.split()) >= 3 and block.rstrip().endswith(("؟", "?")) and not _verse_like(block)
+
+
+def _verse_like(block: str) -> bool:
+    """A line of verse (or of a list running on): vocalised, or ending on a comma. Headlines are neither."""
+    return block.rstrip().endswith(("،", ",")) or sum(ch in _VOWEL_MARKS for ch in block) >= 3
+
+
+RUN_LINK_SIM = 0.06  # every headline of a run of related links is this far from the article, at most
+
+
+def _link_run(i: int, blocks: list[str], vec_of, article_vec: Vec, paragraphs: list[str]) -> int:
+    """The length of a run of two or more related headlines starting at block i (0 if there is none).
+
+    Each is headline-shaped, none is a question, a "label:" line over a list, a table row,
+    a marker or a field, and none shares more than a trace with the article; the block after
+    the run (if any) is not the paragraph of the last one (as it would be under a subheading).
+    """
+    if _in_verse(i, blocks):
+        return 0
+    j = i
+    while j < len(blocks) and j - i < RUN_MAX:
+        b = blocks[j]
+        at_foot = all(match_field(x) or match_marker(x) for x in blocks[j + 1: j + 4])
+        if (not is_headline_like(b, 20) or is_table_row(b) or match_field(b) or match_marker(b)
+                or not (_headline_shaped(b) or (at_foot and _question_headline(b)))
+                or _speaker_line(b, blocks, j, paragraphs)):
+            break
+        v = vec_of(j)
+        if len(v) < 2 or cosine(v, article_vec) >= RUN_LINK_SIM:
+            break
+        j += 1
+    if j - i < 2 or (j - i == RUN_MAX and j < len(blocks) and is_headline_like(blocks[j], 20)):
+        return 0  # a long run of short lines is a poem or a list of the article's own, not a few links
+    if j < len(blocks) and not match_field(blocks[j]) and not match_marker(blocks[j]):
+        last, nxt = vec_of(j - 1), vec_of(j)
+        if cosine(nxt, last) > cosine(nxt, article_vec):
+            j -= 1  # the last one heads the next paragraph: a subheading of a foreign run, let the loop decide
+            if j - i < 2:
+                return 0
+    return j - i
 
 
 def _interview_line(block: str, blocks: list[str], i: int) -> bool:
@@ -445,6 +678,8 @@ def _inner_heading(block: str, blocks: list[str], i: int, paragraphs: list[str] 
         return True
     head = stripped[:40]
     labelled = ":" in head and len(head.split(":")[0].split()) <= 3  # "س:", "سؤال:", "محمد العتيبي:"
+    if labelled and not stripped.endswith(("؟", "?")):
+        labelled = _speaker_line(stripped, blocks, i, paragraphs)
     if stripped.endswith(("؟", "?")):
         # an interview: an earlier short question line (not a rhetorical question closing a paragraph)
         asked = any(p.rstrip().endswith(("؟", "?")) and len(p.split()) <= 25 for p in (paragraphs or [])[-6:])
@@ -460,7 +695,7 @@ def _inner_heading(block: str, blocks: list[str], i: int, paragraphs: list[str] 
 LINK_SIM = 0.03  # a headline this far from the article and from the block after it is a link
 
 
-def _lone_link(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:
+def _lone_link(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
     """A headline-like block (or a run of them) sharing (nearly) nothing with the article.
 
     A subheading shares words with the paragraph it heads; an appended article's
@@ -476,7 +711,7 @@ def _lone_link(i: int, blocks: list[str], vec_of, article_vec: dict[str, float])
         return all(cosine(vec_of(k), article_vec) < RESUME_SIM for k in range(i, j))
     if len(v) < 3 or cosine(v, article_vec) >= LINK_SIM:
         return False
-    run = dict(v)
+    run = v.copy()
     j = i + 1
     while j < len(blocks) and is_headline_like(blocks[j], 20) and not match_field(blocks[j]) and not match_marker(blocks[j]):
         if cosine(vec_of(j), article_vec) >= LINK_SIM:
@@ -490,14 +725,14 @@ def _lone_link(i: int, blocks: list[str], vec_of, article_vec: dict[str, float])
     return to_run < LINK_SIM and to_article >= RESUME_FLOOR and to_article > to_run
 
 
-def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:
+def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
     """Does the run starting at block i cohere with itself more than with the article?"""
     nxt = [j for j in range(i + 1, min(i + 6, len(blocks)))
            if len(vec_of(j)) >= MIN_TERMS and not match_marker(blocks[j]) and not match_field(blocks[j])][:2]
     if not nxt:
         # the last block of the page: foreign only if it shares nearly nothing
         return cosine(vec_of(i), article_vec) < DRIFT_SIM / 4 and len(vec_of(i)) >= 2 * DRIFT_MIN_TERMS
-    run = dict(vec_of(i))
+    run = vec_of(i).copy()
     for j in nxt:
         to_run, to_article = cosine(vec_of(j), run), cosine(vec_of(j), article_vec)
         if to_run <= to_article or to_article >= RESUME_SIM:
@@ -512,7 +747,7 @@ def _dateline_opens_foreign(block: str) -> bool:
     return len(words) >= 4 and not any(ch.isdigit() for ch in words[0])
 
 
-def _headline_opens_foreign(i: int, blocks: list[str], vec_of, article_vec: dict[str, float]) -> bool:
+def _headline_opens_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
     """A headline-like block followed by blocks that stay away from the article: an appended article."""
     nxt = [j for j in range(i + 1, min(i + 8, len(blocks)))
            if len(vec_of(j)) >= MIN_TERMS and not match_marker(blocks[j]) and not match_field(blocks[j])][:3]
@@ -544,6 +779,8 @@ def _split_tags(tag_lines: list[str], paragraphs: list[str], title: str | None) 
 
     from marsad.arabic.terms import stopwords
 
+    if not tag_lines:
+        return []
     body_key = " " + normalize(" ".join(paragraphs) + " " + (title or "")) + " "
     stop = stopwords()
     out: list[str] = []

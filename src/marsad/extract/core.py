@@ -27,7 +27,7 @@ def extract(page: Page) -> Article:
         published, how = cleaned.date, "explicit"
         site_names = []
         url = page.url
-    outlets, wires = _outlets(cleaned, site_names, url)
+    outlets, wires = _outlets(cleaned, site_names, url, page.outlet)
     return Article(
         id=page.id,
         source=page.source,
@@ -65,6 +65,8 @@ def _text_blocks(content: str) -> list[str]:
     return blocks
 
 
-def _outlets(cleaned: Cleaned, site_names: list[str], url: str | None) -> tuple[list[str], list[str]]:
-    """The page's outlets and wires from its URL, site name, source lines, footer and own reporters."""
-    return page_outlets(url, site_names, cleaned.sources, (r.text for r in cleaned.removed), cleaned.paragraphs)
+def _outlets(cleaned: Cleaned, site_names: list[str], url: str | None,
+             declared: str | None = None) -> tuple[list[str], list[str]]:
+    """The page's outlets and wires from its declared outlet, URL, site name, source lines, footer and reporters."""
+    return page_outlets(url, site_names, cleaned.sources, (r.text for r in cleaned.removed), cleaned.paragraphs,
+                        declared)

@@ -140,8 +140,13 @@ def reporter_outlets(texts: Iterable[str]) -> list[Outlet]:
 
 
 def page_outlets(url: str | None, site_names: Iterable[str], source_lines: Iterable[str],
-                 removed_texts: Iterable[str], body: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(outlet names, wire names) of a page from all its signals; the first outlet is the page's own."""
+                 removed_texts: Iterable[str], body: Iterable[str],
+                 declared: str | None = None) -> tuple[list[str], list[str]]:
+    """(outlet names, wire names) of a page from all its signals; the first outlet is the page's own.
+
+    ``declared`` is the outlet the page is known to come from (a watched source's configured
+    ``outlet``): it comes first, as the table writes it when the table knows it, else as given.
+    """
     outlets: list[str] = []
     wires: list[str] = []
 
@@ -152,6 +157,10 @@ def page_outlets(url: str | None, site_names: Iterable[str], source_lines: Itera
         if o.name not in target:
             target.append(o.name)
 
+    if declared and declared.strip():
+        o = resolve(declared)
+        # whoever configured the source named its outlet: never filed as a wire, never dropped as file-like
+        outlets.append(o.name if o is not None and o.kind != "unknown" else " ".join(declared.split()))
     if url:
         o = from_host(url)
         if o and o.kind == "outlet":
@@ -170,6 +179,8 @@ def page_outlets(url: str | None, site_names: Iterable[str], source_lines: Itera
             add(o)
     if not outlets and not wires and removed and (m := _SOURCE_LINE.match(removed[-1].strip())):
         add(resolve(m.group("name")))  # the page's last line, read as part of a read-also block
+    if declared and declared.strip():  # a wire's own feed: the wire is the page's outlet, not also its source
+        wires = [w for w in wires if w != outlets[0]]
     return outlets, wires
 
 

@@ -7,6 +7,7 @@ README); extra fields may be added, never renamed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from marsad import __version__
 from marsad.model import Article, Claim, FactGroup, Story, Storyline, to_dict
 from marsad.report.story import outlet_label
 from marsad.store.db import Store
+from marsad.store.reports import iter_records
 
 
 def _claim(c: Claim) -> dict[str, Any]:
@@ -66,6 +68,7 @@ def storyline_json(line: Storyline) -> dict[str, Any]:
 
 
 def digest(store: Store) -> dict[str, Any]:
+    """The whole digest as one dict (`write_digest` writes the same document without holding it)."""
     assignments = store.assignments()
     articles = [article_json(a, *assignments.get(a.id, (None, None))) for a in store.articles()]
     stories = [story_json(s) for s in store.stories()]
@@ -75,28 +78,62 @@ def digest(store: Store) -> dict[str, Any]:
         "articles": articles,
         "stories": stories,
         "storylines": lines,
-        "input_errors": [{"source": s, "message": m} for s, m in store.input_errors()],
+        "input_errors": _errors(store),
     }
+
+
+def _errors(store: Store) -> list[dict[str, str]]:
+    return [{"source": s, "message": m} for s, m in store.input_errors()]
+
+
+def digest_chunks(store: Store) -> Iterator[str]:
+    """The text of ``json.dumps(digest(store), ensure_ascii=False, indent=1)``, piece by piece: one article,
+    story or storyline is in memory at a time (a whole digest is several hundred MB on a big store)."""
+    assignments = store.assignments()
+    yield "{\n" + f' "marsad_version": {json.dumps(__version__, ensure_ascii=False)},\n "articles": '
+    yield from _array(article_json(a, *assignments.get(a.id, (None, None))) for a in iter_records(store, "articles"))
+    yield ',\n "stories": '
+    yield from _array(story_json(s) for s in iter_records(store, "stories"))
+    yield ',\n "storylines": '
+    yield from _array(storyline_json(line) for line in iter_records(store, "storylines"))
+    yield ',\n "input_errors": '
+    yield from _array(_errors(store))
+    yield "\n}"
+
+
+def _array(items: Iterable[Any]) -> Iterator[str]:
+    """A list one level inside the document, as ``json.dumps(..., indent=1)`` writes it."""
+    first = True
+    for item in items:
+        # JSON strings hold no raw line break, so every line break is indentation
+        yield ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        first = False
+    yield "[]" if first else "\n ]"
 
 
 def write_digest(store: Store, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "digest.json"
-    write_atomic(path, json.dumps(digest(store), ensure_ascii=False, indent=1))
+    write_atomic(path, digest_chunks(store))
     return path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed over it: a reader never sees half a file,
-    and when writing fails (disk full, read-only) the temporary file is removed and the old file kept."""
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string, or its pieces) to ``path`` through a temporary file renamed over it: a reader
+    never sees half a file, and when writing fails (disk full, read-only) the temporary file is removed and the
+    old file kept."""
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-__all__ = ["digest", "write_atomic", "write_digest", "to_dict"]
+__all__ = ["digest", "digest_chunks", "write_atomic", "write_digest", "to_dict"]

@@ -147,7 +147,12 @@ MIGRATIONS: list[str] = [
     DELETE FROM lsh_bands WHERE item LIKE '%:%';
     INSERT OR IGNORE INTO pending SELECT 'reband', f.article_id, a.seq FROM features f JOIN articles a ON a.id = f.article_id;
     """,
+    # 8: the outlet a page is known to come from (a watched source's configured outlet; NULL: read from the page)
+    """
+    ALTER TABLE pages ADD COLUMN outlet TEXT;
+    """,
 ]
+_ADDS_COLUMN = {7: ("pages", "outlet")}  # migrations that only add a column: (table, column), by index
 
 
 WAL_HARD_LIMIT = 256 << 20  # a long batch run checkpoints when the log grows past this
@@ -160,6 +165,11 @@ _ENVIRONMENT_ERRORS = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE
                        "SQLITE_LOCKED", "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_PERM", "SQLITE_NOLFS")
 _LOCAL_WRITERS: dict[str, threading.Lock] = {}  # one writer per store file among this process's threads too
 _LOCAL_GUARD = threading.Lock()
+
+
+def search_text(article: Article) -> tuple[str, str]:
+    """The normalized title and text the search index holds of an article."""
+    return normalize(article.title or ""), normalize(article.text)
 
 
 def _now() -> str:
@@ -277,9 +287,13 @@ class Store:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: written by a newer marsad (schema {version})")
         for n in range(version, len(MIGRATIONS)):
+            script = MIGRATIONS[n]
+            if n in _ADDS_COLUMN and _ADDS_COLUMN[n][1] in {r[1] for r in self.conn.execute(
+                    f"PRAGMA table_info({_ADDS_COLUMN[n][0]})")}:
+                script = ""  # the column is there already (a file whose version number was set back)
             # one script, one transaction: a migration is applied whole or not at all
             try:
-                self.conn.executescript(f"BEGIN IMMEDIATE;{MIGRATIONS[n]};PRAGMA user_version = {n + 1};COMMIT;")
+                self.conn.executescript(f"BEGIN IMMEDIATE;{script};PRAGMA user_version = {n + 1};COMMIT;")
                 if n == 1:
                     self._reindex()
                 if n == 2:
@@ -390,9 +404,9 @@ class Store:
         with self.batch() as c:
             for p in pages:
                 cur = c.execute(
-                    "INSERT OR IGNORE INTO pages(id, source, kind, content, url, fetched_at, encoding, ingested_at)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    (p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding, _now()),
+                    "INSERT OR IGNORE INTO pages(id, source, kind, content, url, fetched_at, encoding, ingested_at, outlet)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding, _now(), p.outlet),
                 )
                 if cur.rowcount:
                     c.execute("INSERT OR IGNORE INTO pending VALUES ('extract', ?, ?)", (p.id, cur.lastrowid))
@@ -417,7 +431,7 @@ class Store:
         return self.conn.execute("SELECT 1 FROM pages WHERE id=?", (page_id,)).fetchone() is not None
 
     def pending_pages(self, limit: int | None = None) -> list[Page]:
-        sql = ("SELECT p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding FROM pending q "
+        sql = ("SELECT p.id, p.source, p.kind, p.content, p.url, p.fetched_at, p.encoding, p.outlet FROM pending q "
                "JOIN pages p ON p.id = q.id WHERE q.stage = 'extract' ORDER BY q.seq")
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -428,8 +442,11 @@ class Store:
         return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     # -- articles -----------------------------------------------------------
-    def add_article(self, article: Article, features: dict[str, Any]) -> None:
-        """Store an extracted article, its search entry, term counts and features (inside a batch)."""
+    def add_article(self, article: Article, features: dict[str, Any],
+                    search: tuple[str, str] | None = None) -> None:
+        """Store an extracted article, its search entry, term counts and features (inside a batch).
+
+        ``search``: the normalized title and text, when a worker has computed them (`search_text`)."""
         c = self.conn
         seq = c.execute("SELECT seq FROM pages WHERE id=?", (article.id,)).fetchone()[0]
         c.execute(
@@ -438,7 +455,7 @@ class Store:
              json.dumps(to_dict(article), ensure_ascii=False)),
         )
         c.execute("INSERT OR REPLACE INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
-                  (seq, normalize(article.title or ""), normalize(article.text)))
+                  (seq, *(search or search_text(article))))
         c.execute("INSERT OR REPLACE INTO features VALUES (?,?)", (article.id, json.dumps(features, ensure_ascii=False)))
         c.execute("DELETE FROM pending WHERE stage = 'extract' AND id = ?", (article.id,))
         c.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?, ?)",
@@ -487,8 +504,11 @@ class Store:
 
     def put_prepared(self, article_id: str, prepared: dict[str, Any]) -> None:
         """Keep what a worker computed of one article for the clustering (until `put_features` replaces it)."""
-        self.conn.execute("UPDATE features SET data=? WHERE article_id=?",
-                          (json.dumps({"prepared": prepared}, ensure_ascii=False), article_id))
+        self.put_prepared_json(article_id, json.dumps({"prepared": prepared}, ensure_ascii=False))
+
+    def put_prepared_json(self, article_id: str, data: str) -> None:
+        """`put_prepared` of ``{"prepared": ...}`` already in JSON (a worker's)."""
+        self.conn.execute("UPDATE features SET data=? WHERE article_id=?", (data, article_id))
 
     def prepared(self, article_id: str) -> dict[str, Any] | None:
         """What `put_prepared` kept of an article, or None (an older store, or features already final)."""
@@ -522,9 +542,12 @@ class Store:
         return self._pending("analyse")
 
     def put_analysis(self, analysis: Analysis) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)",
-                          (analysis.article_id, json.dumps(to_dict(analysis), ensure_ascii=False)))
-        self.conn.execute("DELETE FROM pending WHERE stage = 'analyse' AND id = ?", (analysis.article_id,))
+        self.put_analysis_json(analysis.article_id, json.dumps(to_dict(analysis), ensure_ascii=False))
+
+    def put_analysis_json(self, article_id: str, data: str) -> None:
+        """`put_analysis` of an analysis a worker has already turned into JSON."""
+        self.conn.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)", (article_id, data))
+        self.conn.execute("DELETE FROM pending WHERE stage = 'analyse' AND id = ?", (article_id,))
 
     def analysis(self, article_id: str) -> Analysis:
         row = self.conn.execute("SELECT data FROM analyses WHERE article_id=?", (article_id,)).fetchone()
@@ -570,11 +593,9 @@ class Store:
         self.conn.execute("UPDATE story_state SET dirty=0 WHERE story_id=?", (story_id,))
 
     def put_story(self, story: Story) -> None:
-        view = Story(story.id, story.storyline_id, story.title, story.article_ids, story.date, story.summary[:1],
-                     entities=story.entities[:12], facts=story.facts)
-        self.conn.execute("INSERT OR REPLACE INTO stories(id, storyline_id, date, data, view) VALUES (?,?,?,?,?)",
-                          (story.id, story.storyline_id, story.date, json.dumps(to_dict(story), ensure_ascii=False),
-                           json.dumps(to_dict(view), ensure_ascii=False)))
+        from marsad.store.reports import put_story_rows, story_rows  # the rows a report worker builds
+
+        put_story_rows(self, story_rows(story))
 
     def story_views(self, storyline_id: str) -> list[Story]:
         """The stories of a storyline in their compact form (title, date, lead sentence, top entities, facts)."""
@@ -593,9 +614,9 @@ class Store:
 
     def put_storyline(self, line: Storyline) -> None:
         """Store a storyline's report; it is no longer dirty (inside the same batch)."""
-        self.conn.execute("INSERT OR REPLACE INTO storylines VALUES (?,?)",
-                          (line.id, json.dumps(to_dict(line), ensure_ascii=False)))
-        self.conn.execute("UPDATE storyline_state SET dirty=0 WHERE storyline_id=?", (line.id,))
+        from marsad.store.reports import put_storyline_row, storyline_row
+
+        put_storyline_row(self, storyline_row(line))
 
     def mark_storyline_dirty(self, storyline_id: str) -> None:
         """A story of this storyline got a new report: the storyline's report must be rebuilt."""

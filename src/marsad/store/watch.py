@@ -175,6 +175,11 @@ class WatchStore:
                     if stmt.strip():
                         c.execute(stmt)
 
+    def limit_page_cache(self, kib: int) -> None:
+        """Hold at most ``kib`` KiB of database pages in this connection's cache (the store's default is larger:
+        a batch run reads more of its indexes at once; a watcher's small batches read less, for weeks)."""
+        self.conn.execute(f"PRAGMA cache_size=-{int(kib)}")
+
     # -- sources ---------------------------------------------------------------
     def source(self, name: str) -> SourceState | None:
         row = self.conn.execute(f"SELECT {_SOURCE_COLS} FROM watch_sources WHERE name = ?", (name,)).fetchone()

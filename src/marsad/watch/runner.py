@@ -6,7 +6,8 @@ One round:
    Last-Modified); record success or failure and queue the URLs that are new or that the
    source says changed — the queue and the feed's validators are saved in one transaction;
 2. fetch the queued URLs in batches of ``fetch.batch`` (in threads, per-host limits); each page
-   is stored together with its URL's ``stored`` mark, in one transaction per batch;
+   is stored together with its URL's ``stored`` mark, in one transaction per batch; between
+   batches, sources that came due are polled again (what they list is fetched next round);
 3. after each batch, `Pipeline.process()` (the same incremental pipeline as ``digest``) updates
    the stories, storylines, summaries and fact tables the new pages touched, then the watchlists
    are evaluated on those stories;
@@ -40,6 +41,7 @@ from marsad.watch.feeds import FeedError, FeedItem, parse_source
 from marsad.watch.fetch import Fetcher, FetchResult
 from marsad.watch.health import failing_alert, quiet_check
 from marsad.watch.log import EventLog
+from marsad.watch.memory import MEMO_ENTRIES, PAGE_CACHE_KIB, MemoryGuard, resident_mb
 from marsad.watch.webhook import deliver
 
 MAX_CHILD_SITEMAPS = 20
@@ -82,16 +84,19 @@ class Watcher:
 
     def __init__(self, config: WatchConfig, store: Store, *, clock: Any = None, log: EventLog | None = None,
                  transport: httpx.BaseTransport | None = None, pipeline: Pipeline | None = None,
-                 webhook_client: httpx.Client | None = None, seed: int | None = None) -> None:
+                 webhook_client: httpx.Client | None = None, seed: int | None = None,
+                 memo_entries: int = MEMO_ENTRIES) -> None:
         self.config = config
         self.store = store
         self.clock = clock or SystemClock()
         self.log = log or EventLog(self.clock)
         self.wstore = WatchStore(store)
+        self.wstore.limit_page_cache(PAGE_CACHE_KIB)  # the store's cache fills as the file grows: bounded lower here
         self.pipeline = pipeline or Pipeline(store)
         self.fetcher = Fetcher(config.fetch, self.clock, self.log, transport=transport, seed=seed)
         self.engine = AlertEngine(config.watchlists, config.alerts, store, self.wstore, self.clock, self.log)
         self.webhook_client = webhook_client
+        self.memory = MemoryGuard(memo_entries)  # keeps a long run's memory flat (see watch/memory.py)
         self._stop = False
         self._stop_reason = ""
         self._stop_logged = False
@@ -176,11 +181,7 @@ class Watcher:
         """Poll the due sources (all of them with ``force``), fetch and process what they list."""
         self.start()
         report = RoundReport()
-        now = self.clock.now()
-        due = list(self.config.sources) if force else self.due_sources(now)
-        states = [self.wstore.source(s.name) for s in due]  # read here: the store's connection is this thread's
-        for poll in self._pool.map(self._poll, due, states):
-            self._record_poll(poll, report)
+        self._poll_due(report, force)
         self._drain(report)
         if not self._stop:
             self._health(report)
@@ -188,6 +189,12 @@ class Watcher:
             deliver(self.wstore, self.config.webhook, self.clock, self.log, client=self.webhook_client)
         report.stopped = self._stop
         return report
+
+    def _poll_due(self, report: RoundReport, force: bool = False) -> None:
+        due = list(self.config.sources) if force else self.due_sources(self.clock.now())
+        states = [self.wstore.source(s.name) for s in due]  # read here: the store's connection is this thread's
+        for poll in self._pool.map(self._poll, due, states):
+            self._record_poll(poll, report)
 
     def _poll(self, src: Source, st: SourceState | None) -> PollResult:
         if src.url is None:  # an inline list: nothing to fetch
@@ -252,6 +259,10 @@ class Watcher:
             results = list(self._pool.map(self._fetch_page, batch))
             self._store_batch(batch, results, report)
             self._process(report)
+            if k + size < len(todo) and not self._stop:
+                # a long queue takes a while: sources that came due meanwhile are polled now (their new items
+                # are fetched next round), so a busy feed's items do not scroll off it before it is read
+                self._poll_due(report)
 
     def _fetch_page(self, q: QueuedUrl) -> FetchResult:
         return self.fetcher.fetch(q.url, etag=q.etag if q.page_id else None,
@@ -287,8 +298,7 @@ class Watcher:
                     events.append(("unchanged", {"url": q.url, "page": page.id}))
                     continue
                 self.store.add_pages([page])
-                outlet = self._by_name[q.source].outlet if q.source in self._by_name else q.source
-                self.wstore.page_stored(q, page.id, outlet, res.etag, res.last_modified, now)
+                self.wstore.page_stored(q, page.id, page.outlet or q.source, res.etag, res.last_modified, now)
                 report.stored.append(StoredPage(q.url, page.id, q.source, q.queued_at))
                 events.append(("stored", {"url": q.url, "page": page.id, "source": q.source, "encoding": page.encoding,
                                           "attempts": res.attempts}))
@@ -301,8 +311,11 @@ class Watcher:
             return None
         head = text[:2048].lower()
         html = "html" in res.content_type.lower() or "<html" in head or "<!doctype html" in head or "<body" in head
+        # the source's configured outlet goes with the page: extraction takes it as the page's own outlet
+        src = self._by_name.get(q.source)
         return Page(id=page_id(text), source=q.url, kind="html" if html else "text", content=text,
-                    url=res.final_url or q.url, fetched_at=iso(now), encoding=res.encoding or "utf-8")
+                    url=res.final_url or q.url, fetched_at=iso(now), encoding=res.encoding or "utf-8",
+                    outlet=src.outlet if src else None)
 
     # -- processing and alerts ----------------------------------------------------------------
     def _process(self, report: RoundReport) -> None:
@@ -313,13 +326,15 @@ class Watcher:
         with self.store.batch():
             self.wstore.mark_checked(pages)
         done = time.time()
+        emptied = self.memory.after_batch()
         stories = {p: self.store.story_of(p) for p in pages}
         report.stored = [StoredPage(s.url, s.page_id, s.source, s.queued_at, stories.get(s.page_id), done)
                          if s.page_id in stories else s for s in report.stored]
         report.alerts.extend(alerts)
         if pages or run.articles:
             self.log.event("processed", pages=len(pages), articles=run.articles, stories=run.stories_touched,
-                           alerts=len(alerts), ms=round((time.perf_counter() - t0) * 1000))
+                           alerts=len(alerts), ms=round((time.perf_counter() - t0) * 1000),
+                           rss_mb=round(resident_mb()), **({"caches_emptied": len(emptied)} if emptied else {}))
 
     def _health(self, report: RoundReport) -> None:
         for src in self.config.sources:
