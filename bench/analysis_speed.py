@@ -24,22 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from run import snn  # noqa: E402
-
-
-def _sentences(text: str) -> list[list[str]]:
-    """The text cut into the sentences the recognizer reads (as bench/run.py does)."""
-    from marsad.analyze.entities import _WORD
-
-    sents, cur = [], []
-    for w in [m.group() for m in _WORD.finditer(text)] + ["."]:
-        if w in (".", "!", "؟", "?", "\n"):
-            if cur:
-                sents.append(cur)
-            cur = []
-        else:
-            cur.append(w)
-    return sents
+from run import recognizer_sentences, snn  # noqa: E402
 
 
 def cpu_ms(fn, items) -> float:
@@ -63,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     shared = Path(args.shared)
     arts = [extract_text(f"{r.get('title') or ''}\n{r['content']}") for r in snn(shared, args.articles)]
-    docs = [_sentences(a.text) for a in arts]
+    docs = [recognizer_sentences(a.text) for a in arts]
     _, test = ner.split(ner.read_conll(shared / "data" / "anercorp" / "ANERCorp.txt"))
 
     def configured(**kw) -> ner.Recognizer:

@@ -109,6 +109,21 @@ def bench_extraction(shared: Path, pages: int, workers: int) -> dict:
     }
 
 
+def recognizer_sentences(text: str) -> list[list[str]]:
+    """The text cut into the sentences the recognizer reads (as entities.py cuts them)."""
+    from marsad.analyze.entities import _WORD
+
+    sents, cur = [], []
+    for w in [m.group() for m in _WORD.finditer(text)] + ["."]:
+        if w in (".", "!", "؟", "?", "\n"):
+            if cur:
+                sents.append(cur)
+            cur = []
+        else:
+            cur.append(w)
+    return sents
+
+
 def bench_analysis(shared: Path, n: int) -> dict:
     from marsad.analyze import ner
     from marsad.analyze.core import analyze
@@ -260,20 +275,7 @@ def _analysis_stages(arts: list) -> dict:
         "claims": cpu_ms(lambda a: find_claims(a.text, a.id, mentions[a.id]), arts),
     }
     # the recognizer alone, by setting, on the same documents (the sentences entities.py gives it)
-    from marsad.analyze.entities import _WORD
-
-    docs = []
-    for a in arts:
-        words = [m.group() for m in _WORD.finditer(a.text)]
-        sents, cur = [], []
-        for w in words + ["."]:
-            if w in (".", "!", "؟", "?", "\n"):
-                if cur:
-                    sents.append(cur)
-                cur = []
-            else:
-                cur.append(w)
-        docs.append(sents)
+    docs = [recognizer_sentences(a.text) for a in arts]
     rec = ner._shipped()
     settings = {}
     for name, gate, neural in ((f"default (neural stage, gate {ner.NEURAL_GATE:.2f})", ner.NEURAL_GATE, rec.neural),
