@@ -39,7 +39,7 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests bench scripts
 
 bench: $(DEVSTAMP)
-	$(BIN)/python bench/run.py --shared $(SHARED) --workers 2
+	$(BIN)/python bench/run.py --shared $(SHARED) --workers 2 --e2e 1000,0
 	nice -n 10 $(BIN)/python bench/hostile_bench.py --shared $(SHARED) --kills 3
 	nice -n 10 $(BIN)/python bench/web_bench.py --shared $(SHARED) --build all --db $(WEB_BENCH_DB)
 	nice -n 10 $(BIN)/python bench/watch_soak.py --shared $(SHARED) --pages 10000 --rate 4 --kill-pages 300 --kills 4

@@ -475,8 +475,9 @@ def main() -> None:
     ap.add_argument("--extract-pages", type=int, default=2000)
     ap.add_argument("--skip-full", action="store_true")
     ap.add_argument("--skip-extraction", action="store_true")
-    ap.add_argument("--e2e", type=int, default=1000,
-                    help="SaudiNewsNet records for the end-to-end run at -j 1 and -j N (0: all; -1: skip)")
+    ap.add_argument("--e2e", default="1000",
+                    help="SaudiNewsNet records for the end-to-end runs at -j 1 and -j N, comma-separated sizes in one "
+                         "run (0: all; -1: skip), e.g. 1000,0")
     ap.add_argument("--e2e-once", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--e2e-workers", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--e2e-db", type=Path, help=argparse.SUPPRESS)
@@ -493,10 +494,14 @@ def main() -> None:
     shared = Path(args.shared)
     report: dict = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                                 "platform": platform.platform()}}
-    if args.e2e >= 0:
+    for k, size in enumerate(int(x) for x in str(args.e2e).split(",")):
+        if size < 0:
+            continue
+        # the first size is "end_to_end"; the others "end_to_end_all" (0) or "end_to_end_<n>"
+        key = "end_to_end" if k == 0 else ("end_to_end_all" if size == 0 else f"end_to_end_{size}")
         with tempfile.TemporaryDirectory() as tmp:
-            report["end_to_end"] = bench_end_to_end(shared, args.e2e or None, sorted({1, args.workers}), Path(tmp))
-        print(json.dumps(report["end_to_end"]), file=sys.stderr)
+            report[key] = bench_end_to_end(shared, size or None, sorted({1, args.workers}), Path(tmp))
+        print(json.dumps(report[key]), file=sys.stderr)
     if not args.skip_extraction:
         report["extraction"] = bench_extraction(shared, args.extract_pages, args.workers)
         print(json.dumps(report["extraction"]), file=sys.stderr)

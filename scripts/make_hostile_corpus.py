@@ -17,7 +17,10 @@ characters; special files (FIFO); pages over the per-page budgets (paragraphs,
 line length, nesting) and pages slow to extract or analyse; mixed UTF-8/cp1256;
 WARC records cut short, with a ``javascript:`` target, gzip-encoded, and a gzip
 bomb; empty feeds and archives; text with no visible letters; binary files;
-titles holding rich markup, terminal escapes, bidi overrides and HTML/script.
+titles holding rich markup, terminal escapes, bidi overrides and HTML/script; and
+classes a held-out corpus found later: a WARC record whose Content-Length is
+wrong, JSON lines with a byte-order mark on every line, a pretty-printed .json
+object, a tag with thousands of attributes, cp1256 text with NUL bytes.
 """
 
 from __future__ import annotations
@@ -223,6 +226,35 @@ def write_corpus(folder: Path, *, slow: bool = True) -> Corpus:
     _write_warc(folder / "bomb.warc.gz", [("https://news.example/bomb", bomb, [("Content-Encoding", "gzip")])], gz=True)
     _bad(c, folder / "bomb.warc.gz", "too large", 1)
 
+    # -- found by a held-out corpus (see tests/integration/test_hostile_heldout_classes.py) -------------------
+    # a record whose Content-Length is too short: named, not stored; the record after it is read again
+    t1, b1 = nxt()
+    t3, b3 = nxt()
+    bad_body = _html(*good_page(91)).encode()
+    _write_warc(folder / "lengths.warc", [("https://news.example/l1", _html(t1, b1).encode(), [])])
+    with open(folder / "lengths.warc", "ab") as fh:
+        payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + bad_body
+        fh.write(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.example/l2\r\n"
+                 b"WARC-Record-ID: <urn:uuid:12345678-1234-1234-1234-123456789012>\r\n"
+                 b"Content-Length: %d\r\n\r\n" % (len(payload) // 2) + payload + b"\r\n\r\n")
+    with open(folder / "lengths.warc", "ab") as fh:
+        _write_warc_to(fh, [("https://news.example/l3", _html(t3, b3).encode(), [])])
+    _bad(c, folder / "lengths.warc", "Content-Length", 2)
+    # JSON lines glued from files with a byte-order mark each; one pretty-printed object in a .json file
+    t1, b1 = nxt()
+    t2, b2 = nxt()
+    (folder / "glued.jsonl").write_bytes(b"".join(b"\xef\xbb\xbf" + json.dumps({"title": t, "text": b}, ensure_ascii=False).encode()
+                                                  + b"\r\n" for t, b in ((t1, b1), (t2, b2))))
+    t, b = nxt()
+    (folder / "pretty.json").write_text(json.dumps({"title": t, "text": b}, ensure_ascii=False, indent=2), encoding="utf-8")
+    # an article inside a page whose one tag holds 20,000 attributes (libxml2 is quadratic in them, in C)
+    t, b = nxt()
+    attrs = " ".join(f'a{i}="v"' for i in range(20_000))
+    (folder / "attributes.html").write_text(_html(t, b).replace("<body>", f"<body><div {attrs}></div>"), encoding="utf-8")
+    # cp1256 text with a NUL byte before every space
+    t, b = nxt()
+    (folder / "nul_cp1256.txt").write_bytes(_text(t, b).encode("cp1256").replace(b" ", b"\x00 "))
+
     # -- hostile titles: stored, and shown inert everywhere ------------------------------------------
     hostile = [
         "[/bold] عنوان فيه [red]وسم[/red] [link=https://evil.example]رابط[/link]",
@@ -247,21 +279,25 @@ def _gzip_zeros(size: int) -> bytes:
 
 
 def _write_warc(path: Path, records: list[tuple[str, bytes, list[tuple[str, str]]]], gz: bool = False) -> None:
+    with open(path, "wb") as fh:
+        _write_warc_to(fh, records, gz)
+
+
+def _write_warc_to(fh, records: list[tuple[str, bytes, list[tuple[str, str]]]], gz: bool = False) -> None:  # noqa: ANN001
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    with open(path, "wb") as fh:
-        writer = WARCWriter(fh, gzip=gz)
-        for url, body, extra in records:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *extra],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers, length=len(body)))
+    writer = WARCWriter(fh, gzip=gz)
+    for url, body, extra in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *extra],
+                                   protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                      http_headers=headers, length=len(body)))
 
 
 def write_big(folder: Path) -> dict[str, Path]:
     """The big files of the bench: a 200 MB text file, a 700 MB gzip bomb in a WARC, a 300,000-paragraph page,
-    a 1.5 MB single line."""
+    a 1.5 MB single line, a feed of 100,000 entries, a tag of 100,000 attributes, a 40 MB WARC header line."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
@@ -284,6 +320,23 @@ def write_big(folder: Path) -> dict[str, Path]:
     p = folder / "one_line_1_5mb.txt"
     p.write_text("عنوان\n" + "كلمة " * 150_000, encoding="utf-8")
     out["one_line_1_5mb"] = p
+    # found by a held-out corpus: a feed of 100,000 entries (feedparser: minutes and 600 MB before the entry cap),
+    # a page whose one tag holds 100,000 attributes (libxml2: minutes, in C), a WARC "header" line of 40 MB
+    # (warcio grew it 16 KB at a time: minutes)
+    p = folder / "feed_100k_items.rss"
+    items = "".join(f"<item><title>خبر رقم {i}</title><link>https://news.example/i{i}</link>"
+                    f"<description>&lt;p&gt;نص قصير عن الخبر رقم {i}&lt;/p&gt;</description></item>" for i in range(100_000))
+    p.write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>',
+                 encoding="utf-8")
+    out["feed_100k_items"] = p
+    p = folder / "attributes_100k.html"
+    title, body = good_page(0)
+    attrs = " ".join(f'a{i}="v"' for i in range(100_000))
+    p.write_text(_html(title, body).replace("<body>", f"<body><div {attrs}></div>"), encoding="utf-8")
+    out["attributes_100k"] = p
+    p = folder / "header_line_40mb.warc"
+    p.write_bytes(b"WARC/1.0\r\nX: " + b"a" * (40 << 20) + b"\r\n\r\n")
+    out["warc_header_line_40mb"] = p
     return out
 
 

@@ -166,7 +166,7 @@ def backfill(
     master: str = typer.Option("local[2]", "--master", help="Spark master: local[N], spark://…, yarn, k8s://…"),
     work: str = typer.Option("", "--work", help="Work folder for tasks and markers (default DB.backfill)."),
     split_mb: float = typer.Option(64.0, "--split-mb", help="Size of one task's piece of a large file, MB."),
-    workers: int = typer.Option(0, "--workers", "-j", help="Local engine: processes (0 = all cores)."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Processes of the local engine and of the story reports at the end (0 = all cores)."),
     conf: list[str] = typer.Option([], "--conf", help="Spark setting KEY=VALUE (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -190,17 +190,15 @@ def backfill(
                               split_bytes=int(split_mb * (1 << 20)), workers=workers or os.cpu_count() or 1,
                               spark_conf=spark_conf, progress=progress)
     except StoreError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(EXIT_STORE) from exc
+        _fail(str(exc), EXIT_STORE)
     except InputError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2) from exc
+        _fail(str(exc), 2)
     for e in report.errors:
-        print(f"skipped: {e}", file=sys.stderr)
+        print(f"skipped: {one_line(str(e))}", file=sys.stderr)
     out.print(f"{report.tasks} tasks ({report.tasks_run} run, {report.tasks_skipped} already done), "
               f"{report.articles} articles, {report.stories} stories")
-    if report.errors and not report.articles:
-        raise typer.Exit(EXIT_NO_INPUT)
+    if report.errors:  # as `digest`: 3 when some inputs could not be read, 4 when none could
+        raise typer.Exit(EXIT_NO_INPUT if not report.pages and not report.articles else EXIT_PARTIAL)
 
 
 @app.command()

@@ -97,8 +97,10 @@ def test_week_month_season_decade_granularities(text, expected):
     assert found(text) == expected
 
 
-def test_hijri_decade_is_not_a_gregorian_one():
-    assert found("كان حارس الوحدة في السبعينيات الهجرية") == []
+def test_hijri_decade_is_converted_not_read_as_a_gregorian_one():
+    # the 1370s AH run from 1950 to 1960: not the 1970s, and the whole word is the mention
+    assert found("كان حارس الوحدة في السبعينيات الهجرية") == [("195X", "decade")]
+    assert [d.text for d in find_dates("لعب في الثمانينيات الهجرية مع النادي")] == ["الثمانينيات الهجرية"]
 
 
 @pytest.mark.parametrize("text", [

@@ -60,3 +60,36 @@ def test_guard_empties_only_the_caches_over_the_bound_and_answers_stay_the_same(
 def test_resident_size_is_read_and_freed_memory_can_be_returned():
     assert 10 < resident_mb() < 100_000
     release_freed()  # returns whether glibc had pages to give back; must not raise either way
+
+
+def test_recognizer_type_table_is_emptied_before_it_doubles_and_tags_stay_the_same():
+    from marsad.analyze.ner import Recognizer
+
+    rec = Recognizer.open(neural=False)
+    docs = [[s.split() for s in r["content"].split(".") if s.split()] for r in saudinewsnet(limit=40)]
+    first = rec.tag_document(docs[0])
+    for d in docs[1:]:
+        rec.tag_document(d)
+    types = rec._types
+    assert types is not None and len(types.norm) > 2048
+    capacity = types.own.shape[1]
+    # under the bound (capacity below min_capacity, or not yet filled to ``fill``): kept
+    assert not rec.bound_type_table(min_capacity=capacity * 2)
+    assert not rec.bound_type_table(fill=1.0, min_capacity=4096)
+    assert rec.bound_type_table(fill=0.1, min_capacity=4096)
+    assert len(types.norm) == 0 and types.own.shape[1] == capacity  # emptied, arrays kept (no doubling)
+    assert rec.tag_document(docs[0]) == first
+
+
+def test_extraction_token_dicts_are_emptied_over_the_bound_and_extraction_stays_the_same():
+    clean = importlib.import_module("marsad.extract.clean")
+    pages = [[rec["title"], *rec["content"].split("\n")] for rec in saudinewsnet(limit=60)]
+    first = [clean.clean_blocks(b) for b in pages]
+    filled = len(clean._TERM)
+    assert filled > 1000 and clean._IDF
+    guard = MemoryGuard(memo_entries=filled + 1)
+    assert "marsad.extract.clean._TERM" not in guard.after_batch() and len(clean._TERM) == filled
+    guard = MemoryGuard(memo_entries=filled - 1)
+    assert "marsad.extract.clean._TERM" in guard.after_batch()
+    assert not clean._TERM and not clean._IDF
+    assert [clean.clean_blocks(b) for b in pages] == first

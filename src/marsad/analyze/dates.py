@@ -2,32 +2,46 @@
 
 Understands
 * day, month and year in Egyptian/Gulf (سبتمبر), Levantine/Iraqi (أيلول) and Maghrebi
-  (جوان) month names, alone or paired (``27 سبتمبر/أيلول 2020``), with digit or
+  (جوان) month names, alone or paired (``27 سبتمبر/أيلول 2020``, ``يونيو حزيران 2018``), with digit or
   ordinal days (``العاشر من نوفمبر/تشرين الثاني 2020``), coordinated or ranged days
   (``يومي 10 و11 أبريل``, ``من 6 إلى 15 أغسطس``: the first day, the last as ``end_value``);
 * numeric dates (21/09/2023, 2023-09-21, Hijri ``20/10/1436هـ``) and English date lines;
-* Hijri dates (``15 رمضان 1444 هـ``), converted to Gregorian with hijridate;
+* Hijri dates (``15 رمضان 1444 هـ``), converted to Gregorian with hijridate, and Hijri years
+  and their ranges (``1436 - 1437هـ``), decades (``السبعينيات الهجرية`` -> ``195X``);
 * years: with or without ``عام/العام/سنة`` and ``م/هـ`` (``2002م``, ``في 2004``, ``(1949)``,
   ``العام 1887``), ranges (``بين 1988 و1994``, ``1854 - 1900``), seasons (``صيف 2015``) and
   decades (``التسعينيات`` -> ``199X``);
+* parts of a period: a quarter (``الربع الثاني``), a half, the start or end of a year (``النصف
+  الأول 2015``, ``منذ بداية العام``) are that year; the start or end of a quarter its first or
+  last month; ``مطلع الشهر`` this month, ``منذ بداية الأسبوع`` this week (a Gulf week: on a
+  Sunday "this week" is the one starting that day);
 * relative expressions resolved against a reference date (publication): اليوم, أمس, أول أمس,
   غدا, weekday names (the last such day, or the next one when the clause looks ahead: a
-  future verb, "المقرر", "توقعت"), الأسبوع/الشهر/العام الماضي/المقبل/الحالي (a week, a
-  month, a year: never a day), هذا العام, a month without a year (the most recent one);
+  future verb, "المقرر", "توقعت"; beside a day word, the such day nearest it: "بعد غد
+  الأربعاء"), الأسبوع/الشهر/العام الماضي/المقبل/الحالي (a week, a month, a year: never a day),
+  هذا العام, a month without a year (by the tense of its clause: the latest one in a past
+  clause, the next one in a clause that looks ahead, else the closest; see `_month_year`);
 * offsets: ``قبل 95 عاما``, ``قبل خمسة وتسعين عاما``, ``بعد يومين`` counted from the reference
   day at the granularity of their unit (a year, a month, a week or a day);
 * durations (``44 يوما``, ``24 ساعة``).
 
 What is *not* resolved: vague spans (``منذ سنوات``, ``منذ عقود``, ``قبل أيام``, ``منذ أكثر من
 ثلاثة أعوام``), offsets counted from an event rather than from today (``بعد يومين من
-الأمطار``), scores and ratios (``2-1``, ``3/1``).  ``منذ 3 أيام`` is resolved but flagged
+الأمطار``, ``تبخرت بعد أسبوعين`` in a past clause, ``عاما بعد عام``), scores and ratios
+(``2-1``, ``3/1``).  ``منذ 3 أيام`` is resolved but flagged
 ``from_duration`` (a span that lasts until now, not the date of an event); ``منذ``/``حتى`` set
 ``anchor`` to ``since``/``until``.
 
 Every result keeps its granularity and the exact text it came from.  Word lists are data
 files: months.tsv, weekdays.tsv, ordinals.tsv, english_months.tsv, date_offsets.tsv,
-duration_units.tsv, date_directions.tsv, date_cues.tsv, seasons.tsv, decades.tsv, and the grammar
-words of the patterns (من، يوم، عام، هذا الشهر …) date_grammar.tsv.
+duration_units.tsv, date_directions.tsv, date_cues.tsv, seasons.tsv, decades.tsv, date_nth.tsv
+(the n-th weekday of a month), and the grammar words of the patterns and of the tests made word by
+word (من، يوم، عام، هذا الشهر، بعد، منذ، الآن …) date_grammar.tsv.
+
+Two helpers tell the timeline which dates of a sentence are not the date of its statement:
+`compared_date` (a level or period compared with: "قرب مستويات حزيران", "مقارنة بالفترة المماثلة
+من عام 2014") and `labelled_period` (a period a date names: "العام الدراسي 1436 - 1437هـ",
+futures contracts "تسليم ديسمبر").
 
 Every function takes displayed text or the article's `Doc` (`analyze/doc.py`), whose key and
 offsets are computed once for all the analysers.
@@ -38,12 +52,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import keyword
+import re
 from functools import cache
 from types import SimpleNamespace
 
 import regex
 
 from marsad.analyze.doc import Doc
+from marsad.arabic.clitics import surface_count
 from marsad.arabic.lexicons import mapping, table, word_set, word_slots
 from marsad.arabic.normalize import normalize
 from marsad.model import DateMention, Duration
@@ -51,12 +67,10 @@ from marsad.model import DateMention, Duration
 # patterns used in the functions below, compiled once
 _LETTER_RUN = regex.compile(r"[\p{L}]+")
 _SPACES = regex.compile(r"\s+")
-_WEEKDAY_TO_DATE = regex.compile(r"[\s,،]*(?:الموافق)?[\s,،]*")
 _DEFINITE = regex.compile(r"[وفبلك]?ال|لل")
 _DIGIT_NEXT = regex.compile(r"\s*\d")
+_DEFINITE_NEXT = regex.compile(r"\s+(?:[وفبلك]?ال|لل)")
 _SENTENCE_END_NEXT = regex.compile(r"\s*(?:[.!?؟]|$)")
-_FROM_OR_PAREN_NEXT = regex.compile(r"\s*(?:من|\))")
-_FROM_OR_IN_NEXT = regex.compile(r"\s*(?:من|في)\s")
 
 
 @cache
@@ -77,6 +91,18 @@ def _slots() -> SimpleNamespace:
         name = slot + "_" if keyword.iskeyword(slot) else slot
         out[name] = "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in words)
     return SimpleNamespace(**out)
+
+
+@cache
+def _words(slot: str) -> frozenset[str]:
+    """The words of one date_grammar.tsv slot, as a set of keys (for the tests made word by word)."""
+    return frozenset(word_slots("date_grammar.tsv")[slot])
+
+
+@cache
+def _nth() -> dict[str, tuple[int, str]]:
+    """date_nth.tsv: word -> (n, form), n = -1 for "the last"."""
+    return {w: (int(n), form) for w, n, form in table("date_nth.tsv")}
 
 
 @cache
@@ -103,6 +129,8 @@ def _grammar() -> dict[str, regex.Pattern]:
     # month names may carry a proclitic (في/ب/ل) and are bounded by non-letters
     greg_alt, hijri_alt, eng_alt = alt(greg), alt(hijri), alt(eng)
     ord_alt, wd_alt = alt(ordinals), alt(weekdays)
+    nth_alt = alt(k for k, (_, form) in _nth().items() if form == "bare")
+    nth_def_alt = alt(k for k, (_, form) in _nth().items() if form == "definite")
     bare_wd_alt = alt({k[2:] for k in weekdays if k.startswith("ال")})
     offsets = {k: int(v) for k, v in mapping("date_offsets.tsv").items()}
     units = {row[0]: (row[1], int(row[2]), row[3] if len(row) > 3 else "one") for row in table("duration_units.tsv")}
@@ -118,7 +146,8 @@ def _grammar() -> dict[str, regex.Pattern]:
     rb = r"(?![\p{L}])"
     yr = r"(?:1[89]|20)\d\d"
     count = rf"(?:\d+|(?:{numw_alt})(?:\s+{w.and_}\s*(?:{numw_alt}))*|{vague_alt})"
-    month = rf"(?P<m1>{greg_alt})(?:\s*[/\-(]\s*(?P<m2>{greg_alt})\s*\)?)?"
+    # a month may be named twice, "سبتمبر/أيلول", "يوليو (تموز)" or as news agencies write it, "يونيو حزيران"
+    month = rf"(?P<m1>{greg_alt})(?:(?:\s*[/\-(]\s*|\s+)(?P<m2>{greg_alt}){rb}\s*\)?)?"
     day = rf"(?:(?P<d>\d{{1,2}})(?:{w.en_ordinal})?\s*[.\-/]?|(?P<dord>{ord_alt}))"
     year = r"(?P<y>(?:1\d|20)\d\d)"  # beside a month name any four-digit year is a year
     rels = f"{cur_alt}|{next_alt}|{past_alt}"
@@ -152,6 +181,9 @@ def _grammar() -> dict[str, regex.Pattern]:
         "year_range": regex.compile(rf"(?<![\d\-/])(?P<y1>{yr})\s*{w.gregorian_era}?\s*-\s*(?P<y2>{yr})(?![\d\-/])(?:\s*{w.gregorian_era}{rb})?"),
         "year_suffix": regex.compile(rf"(?<![\d/.\-])(?P<y>{yr})\s*{w.gregorian_era}{rb}"),
         "hijri_year": regex.compile(rf"(?<![\d/.\-])(?P<y>1[34]\d\d)\s*(?:{w.hijri_mark})(?:ـ)*(?![\p{{L}}])"),
+        "hijri_year_range": regex.compile(
+            rf"(?<![\d/.\-])(?P<y1>1[34]\d\d)\s*(?:{w.hijri_mark})?\s*[-/]\s*(?P<y2>1[34]\d\d)\s*(?:{w.hijri_mark})(?![\p{{L}}])"
+        ),
         "year_paren": regex.compile(rf"\(\s*(?P<y>{yr})\s*\)"),
         "year_bare": regex.compile(rf"{lb}(?P<cue>[\p{{L}}]+)\s+(?P<y>{yr})(?![\d/\-]|[.,]\d)(?P<after>\s*[\p{{L}}]*)"),
         "season": regex.compile(
@@ -161,9 +193,19 @@ def _grammar() -> dict[str, regex.Pattern]:
             rf"{lb}(?:(?:(?P<d>\d{{1,2}})|(?P<dord>{ord_alt}))\s+(?:{w.of}\s+)?|(?P<prep>{w.month_preps})\s+)?(?:(?:[وبلف]?{w.month_word}|{w.months_word})\s+(?P<m1>{hijri_alt}){rb}(?:\s+{w.and_}\s*(?:{hijri_alt}))?(?:\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt}){rb})?"
             rf"|(?P<m2>{hijri_alt})\s+(?P<dir2>{past_alt}|{next_alt}|{cur_alt}){rb})"
         ),
-        "part_of_year": regex.compile(rf"{lb}(?:{w.year_parts})\s+[\p{{L}}]+\s+{w.of}\s+(?P<y>{w.the_year}){rb}(?!\s+(?:{past_alt}|{next_alt}|{cur_alt}|\d))"),
+        "part_of_year": regex.compile(
+            rf"{lb}[وبلف]?ل?(?:(?:(?P<qedge>{w.year_edges})\s+)?(?P<q>(?P<part>{w.year_parts})\s+(?P<ord>{w.quarter_ords})(?:\s+{w.fiscal})?)|(?P<edge>{w.year_edges}))"
+            rf"(?:\s+{w.of})?(?:\s+(?P<yw>{w.year_words}))?(?:\s+(?P<y>{yr})(?:\s*{w.gregorian_era})?|\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt}))?{rb}"
+        ),
+        # (the end of a week is its weekend, "عطلة نهاية الأسبوع", as often a habit as a date)
+        # where a part of a period may start (a plain pattern the engine scans fast): the two patterns
+        # above and below are tried only there
+        "period_part_seed": re.compile(
+            rf"(?:{w.year_parts})|(?:{w.year_edges})\s+(?:(?:ال)?(?:{w.period_seed_heads})|{w.of}\s|\d)"
+        ),
+        "edge_of_period": regex.compile(rf"{lb}[وبلف]?ل?(?:(?:{w.year_edges})\s+(?P<u>{w.the_month})|(?:{w.week_edges})\s+(?P<w>{w.the_week})){rb}"),
         "decade": regex.compile(
-            rf"{lb}[وبلف]?(?:(?:{w.decade_words})\s+)?(?P<dec>{alt(decades)}){rb}(?P<hij>\s+(?:{w.hijri_adjectives}))?"
+            rf"{lb}[وبلف]?(?:(?:{w.decade_words})\s+)?(?P<dec>{alt(decades)}){rb}(?P<hij>\s+(?:{w.hijri_adjectives}){rb})?"
         ),
         "relative": regex.compile(
             rf"{lb}(?P<rel>{alt(offsets)}|{w.relative_more})(?:\s*[,،]?\s*[(\"']?\s*(?P<wd>{wd_alt})\s*[)\"']?)?{rb}(?P<after>\s+[\p{{L}}]+)?"
@@ -180,10 +222,10 @@ def _grammar() -> dict[str, regex.Pattern]:
             rf"|{lb}(?:{w.day}\s+)?(?P<wd2>{wd_alt})\s+{w.of}\s+(?:ال)?{w.week}\s+(?P<dir2>{next_alt}|{past_alt}){rb}"
         ),
         "nth_wd_month": regex.compile(
-            rf"{lb}(?P<n>{w.nth})\s+(?:{w.day}\s+)?(?P<wd>{bare_wd_alt}|{wd_alt})\s+(?:{w.of_or_in})\s+(?:{w.month_word}\s+)?(?:(?P<m1>{greg_alt})|(?P<this>{w.this_month})){rb}"
+            rf"{lb}(?P<n>{nth_alt})\s+(?:{w.day}\s+)?(?P<wd>{bare_wd_alt}|{wd_alt})\s+(?:{w.of_or_in})\s+(?:{w.month_word}\s+)?(?:(?P<m1>{greg_alt})|(?P<this>{w.this_month})){rb}"
         ),
         "wd_nth": regex.compile(
-            rf"{lb}(?:{w.day}\s+)?(?P<wd>{wd_alt})\s+(?P<ord>{w.nth_def}){rb}(?!\s*(?:{w.not_after_nth}))"
+            rf"{lb}(?:{w.day}\s+)?(?P<wd>{wd_alt})\s+(?P<ord>{nth_def_alt}){rb}(?!\s*(?:{w.not_after_nth}))"
         ),
         "day_of_month": regex.compile(
             rf"(?<![\d/.\-])(?:ال\s*)?(?P<d>\d{{1,2}})\s+(?:{w.of}\s+)?(?P<rel>{w.the_month}\s+(?:{rels})|{w.this_month}){rb}"
@@ -195,7 +237,7 @@ def _grammar() -> dict[str, regex.Pattern]:
             r"(?<![\d/.\-])(?P<a>\d{1,2})\s*(?P<sep>[/\-.])\s*(?P<b>\d{1,2})(?:(?P=sep)(?P<c>\d{2}))?(?:\s*,\s*(?P<y>\d{4}|\d{2}))?(?![\d/\-]|\.\d)"
         ),
         "month_first": regex.compile(
-            rf"{lb}(?P<m1>{greg_alt})\s*[-,،]?\s*(?P<d>\d{{1,2}}(?!\d)|{ord_alt})(?P<rest>\s*[,،]?\s*(?:{w.of}\s+)?(?:(?P<y>[12]\d\d\d)|[\p{{L}}][\p{{L}}\s]*))?"
+            rf"{lb}(?P<m1>{greg_alt})\s*[-,،]?\s*(?P<d>\d{{1,2}}(?!\d|[.,]\d)|{ord_alt})(?P<rest>\s*[,،]?\s*(?:{w.of}\s+)?(?:(?P<y>[12]\d\d\d)|[\p{{L}}][\p{{L}}\s]*))?"
         ),
         "weekday": regex.compile(
             rf"{lb}(?:[وبل]?(?:{w.day_parts})\s+)?[وبلف]?(?P<wd>{wd_alt}){rb}(?P<past>\s+(?:{past_alt}){rb})?(?P<next>\s+(?:{next_alt}){rb})?"
@@ -203,6 +245,9 @@ def _grammar() -> dict[str, regex.Pattern]:
         "period": regex.compile(
             rf"{lb}(?:(?P<unit>{w.period_units})\s+(?P<dir>{past_alt}|{next_alt}|{cur_alt})|(?:ل|ف|و)?(?P<this>{w.this_forms})\s+(?P<unit2>{w.period_units_this})){rb}"
         ),
+        "weekday_to_date": regex.compile(rf"[\s,،]*(?:{w.the_date_of})?[\s,،]*"),
+        "from_or_paren_next": regex.compile(rf"\s*(?:{w.of}|\))"),
+        "from_or_in_next": regex.compile(rf"\s*(?:{w.of_or_in})\s"),
         "duration": regex.compile(
             rf"{lb}(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>{single_unit_alt}){rb}"
         ),
@@ -211,6 +256,7 @@ def _grammar() -> dict[str, regex.Pattern]:
     tables = {"greg": greg, "hijri": hijri, "eng": eng, "ord": ordinals, "wd": weekdays, "offsets": offsets,
               "units": units, "dirs": directions, "seasons": seasons, "decades": decades}
     words = {name: tuple(tables[name]) for name in ("seasons", "decades", "hijri")}
+    words["year_parts"] = tuple(word_slots("date_grammar.tsv")["year_parts"] + word_slots("date_grammar.tsv")["year_edges"])
     # a plain substring test is far cheaper than a pattern that may start at every letter
     tables["present"] = lambda key, name: any(w in key for w in words[name])  # type: ignore[assignment]
     return {"pats": pats, "tables": tables}  # type: ignore[return-value]
@@ -277,23 +323,79 @@ def _looks_ahead(key: str, pos: int) -> bool:
     سـ (``سيغلق``, ``ستبدأ``); a past cue (``قال``, ``أعلن``, ``كان`` ...) stops the search.
     Without a cue, "حتى الجمعة" looks ahead (a forecast, a deadline) and a bare weekday looks back.
     """
-    default = _anchor(key, pos) == "until"
+    tense = _clause_tense(key, pos, reported=False)
+    return tense == "future" if tense else _anchor(key, pos) == "until"
+
+
+_REPORTED_OPEN = regex.compile(r'[:"«“]')
+# a sentence ends at ! ? ؟ a line break, or a full stop that is no decimal point ("6.8 في المائة")
+_SENTENCE_END = regex.compile(r"[!?؟\n]|\.(?!\d)|(?<!\d)\.")
+
+
+def _sentence_start(key: str, pos: int) -> int:
+    lo = max(0, pos - 600)
+    ends = [m.end() for m in _SENTENCE_END.finditer(key, lo, pos)]
+    return ends[-1] if ends else lo
+
+
+def _clause_tense(key: str, pos: int, *, reported: bool = True) -> str | None:
+    """"future" or "past" by the nearest tense cue before ``pos`` in its sentence (30 words at most), else None.
+
+    Past cues are the words of date_cues.tsv's ``past`` kind; with ``reported`` also its ``past_verb``
+    kind (perfect verbs of news reports: رفعت، ارتفع، سجلت ...), and what is reported has its own tense:
+    the search stops at a quotation or a colon and at the complementizer أن/إن ("قال إن المعرض
+    يستمر حتى 31 أغسطس" says nothing of the past).
+    """
     cues = _cues()
-    start = max(key.rfind(".", 0, pos), key.rfind("!", 0, pos), key.rfind("?", 0, pos), key.rfind("\n", 0, pos)) + 1
+    past = cues.get("past", frozenset()) | (cues.get("past_verb", frozenset()) if reported else frozenset())
+    future = cues.get("future", frozenset())
+    start = _sentence_start(key, pos)
+    if reported:
+        quote = [m.end() for m in _REPORTED_OPEN.finditer(key, start, pos)]
+        start = quote[-1] if quote else start
     words = _LETTER_RUN.findall(key[start:pos])[-30:]
-    for w in reversed(words):
+    stops = _words("complementizer") if reported else frozenset()
+    negations = _cues().get("negates_future", frozenset())
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
+        if w in stops:
+            past = frozenset()  # beyond "أن" a past verb only reports ("قال إن"); "من المقرر أن" still looks ahead
+            continue
         bare = w[1:] if w[:1] in ("و", "ف") and len(w) > 3 else w
-        if w in cues.get("future", ()) or bare in cues.get("future", ()) or _future_verb(bare):
-            return True
-        if w in cues.get("past", ()) or bare in cues.get("past", ()):
-            return False
-    return default
+        if (w in future or bare in future) and i and words[i - 1] in negations:
+            continue  # "على غير المتوقع": unexpectedly, no forecast
+        if w in future or bare in future or _future_verb(bare):
+            return "future"
+        if w in past or bare in past:
+            return "past"
+    return None
+
+
+def _month_year(ref: dt.date, month: int, day: int | None, tense: str | None) -> int:
+    """The year of a month (or a day of it) named without a year, by the tense of its clause.
+
+    A past clause ("ورفعت روسيا صادراتها ... في يناير") takes the latest such month up to the
+    reference day, a clause that looks ahead the next one from it, and a clause without a tense cue
+    the one closest to the reference day, past or coming.
+    """
+    if tense == "past":
+        year = _month_back(ref, month)
+        return year - 1 if month == ref.month and day is not None and day > ref.day else year
+    if tense == "future":
+        if month > ref.month or (month == ref.month and (day is None or day >= ref.day)):
+            return ref.year
+        return ref.year + 1
+    return _closest_year(ref, month, day)
 
 
 def _future_verb(word: str) -> bool:
-    """سـ + an imperfect verb (سيغلق, ستبدأ, سنعمل), not a noun that happens to start that way."""
+    """سـ + an imperfect verb (سيغلق, ستبدأ, سنعمل), not a noun that happens to start that way.
+
+    The imperfect without سـ must be a word of the news corpus (surface_counts.tsv.gz): "يغلق" is,
+    "ياسيا" (of "سياسيا") and "تيوارت" (of the name "ستيوارت") are not.
+    """
     return (len(word) >= 5 and word[0] == "س" and word[1] in "يتن"
-            and word not in word_set("future_prefix_stops.txt"))
+            and word not in word_set("future_prefix_stops.txt") and surface_count(word[1:]) >= 3)
 
 
 def find_dates(text: str | Doc, ref: dt.date | None = None) -> list[DateMention]:
@@ -378,7 +480,7 @@ def find_dates(text: str | Doc, ref: dt.date | None = None) -> list[DateMention]
                 if mon == ref.month and (day is None or day >= ref.day):
                     year -= 1
             else:
-                year = _closest_year(ref, mon, day)
+                year = _month_year(ref, mon, day, _clause_tense(key, m.start()))
             relative = True
         else:
             relative = False
@@ -395,23 +497,28 @@ def find_dates(text: str | Doc, ref: dt.date | None = None) -> list[DateMention]
     if ref:
         for m in pats["relative"].finditer(key):
             rel_key = _SPACES.sub(" ", m.group("rel"))
-            if not m.group("wd") and _not_today(key, m, cues, rel_key in ("اليوم", "امس")):
+            if not m.group("wd") and _not_today(key, m, cues, rel_key in _words("today_words")):
                 continue
-            shift_days = -1 if rel_key.startswith("الليله") else tabs["offsets"].get(rel_key, 0)
+            shift_days = -1 if rel_key.split()[0] in _words("tonight") else tabs["offsets"].get(rel_key, 0)
             d = ref + dt.timedelta(days=shift_days)
             end = m.end("wd") if m.group("wd") else m.end("rel")
             if m.group("wd"):
                 wd = tabs["wd"][m.group("wd")]
-                # trust the weekday when it disagrees with the offset by a day or two
-                if shift_days > 0:
-                    d = _next_weekday(ref + dt.timedelta(days=shift_days - 1), wd)
+                # trust the weekday when it disagrees with the offset by a day or two: the such day nearest
+                # the offset's ("بعد غد الأربعاء" written on a Tuesday; "غدا الثلاثاء" on a page written the day
+                # before the reference day)
+                if shift_days:
+                    # (yesterday's weekday lies before the reference day; tomorrow's may be that day itself)
+                    target = ref + dt.timedelta(days=shift_days)
+                    d = next(x for k in (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6)
+                             if (x := target + dt.timedelta(days=k)).isoweekday() == wd and (x < ref if shift_days < 0 else x >= ref))
                 else:
-                    d = _last_weekday(ref + dt.timedelta(days=shift_days), wd)
+                    d = _last_weekday(ref, wd)
             add(m.start(), end, d.isoformat(), "day", True)
         _conversational(key, ref, pats, tabs, add)
         for m in pats["weekday"].finditer(key):
             wd = tabs["wd"][m.group("wd")]
-            if any(m.end() <= a <= m.end() + 12 and _WEEKDAY_TO_DATE.fullmatch(key[m.end():a])
+            if any(m.end() <= a <= m.end() + 12 and pats["weekday_to_date"].fullmatch(key[m.end():a])
                    for a, _ in taken):
                 continue  # "يوم الأحد الموافق 26 يوليو": the weekday of a date given in full
             if m.group("next") or (not m.group("past") and _looks_ahead(key, m.start())):
@@ -423,15 +530,77 @@ def find_dates(text: str | Doc, ref: dt.date | None = None) -> list[DateMention]
             unit = m.group("unit") or m.group("unit2")
             direction = tabs["dirs"].get(m.group("dir") or "", "current")
             step = {"past": -1, "next": 1}.get(direction, 0)
-            if unit == "الشهر":
+            if unit in _words("the_month"):
                 first = _shift_months(ref.replace(day=1), step)
                 add(m.start(), m.end(), f"{first.year:04d}-{first.month:02d}", "month", True)
-            elif unit in ("العام", "السنه"):
+            elif unit in _words("year_units"):
                 add(m.start(), m.end(), str(ref.year + step), "year", True)
             else:
-                add(m.start(), m.end(), _week(ref + dt.timedelta(days=7 * step)), "week", True)
+                # the week of Saudi and Gulf pages runs from Sunday: on a Sunday "this week" is the one that
+                # starts that day, the ISO week of the next day
+                base = ref + dt.timedelta(days=1) if ref.isoweekday() == 7 else ref
+                add(m.start(), m.end(), _week(base + dt.timedelta(days=7 * step)), "week", True)
     out.sort(key=lambda x: x.start)
     return out
+
+
+_FIGURE_AFTER = regex.compile(r"\s*[\d٠-٩]")
+
+
+@cache
+def _COMPARE_FIGURE() -> regex.Pattern:  # noqa: N802
+    words = "|".join(regex.escape(w) for w in sorted(_cues().get("compare_figure", ())))
+    return regex.compile(rf"(?<![\p{{L}}])[وب]?(?:{words})(?![\p{{L}}])") if words else regex.compile(r"(?!)")
+
+
+_CLAUSE_BREAK = regex.compile(r"[،؛;:!?؟\n()«»\"]|[.,](?!\d)|(?<!\d)[.,]")
+
+
+def compared_date(before: str) -> bool:
+    """Whether a date preceded by ``before`` (the text of its sentence up to it) is a level or a period
+    compared with rather than the date of the statement: "قرب مستويات حزيران", "مقابل ... خلال
+    الفترة نفسها من العام الماضي", "الفترة المماثلة من عام 2014".  ("أعلى مستوى له منذ 23 مارس"
+    stays a date: the labelled sentences file such a statement under the day it counts from.)
+
+    Only the clause the date is in counts (up to the last comma or parenthesis); the cue words are
+    date_cues.tsv's ``level``, ``compare`` and ``same_period`` kinds.
+    """
+    cues = _cues()
+    clause = normalize(_CLAUSE_BREAK.split(before[-200:])[-1])
+    raw = _LETTER_RUN.findall(clause)[-10:]
+    words = [w[1:] if w[:1] in ("و", "ب", "ل", "ف") and len(w) > 4 else w for w in raw]
+    level, compare, same = cues.get("level", ()), cues.get("compare", ()), cues.get("same_period", ())
+    for i, w in enumerate(words):
+        if w in compare:
+            return True
+        if w in same and len(words) - i <= 3:
+            return True
+        # "قرب مستويات حزيران", "بمستويات 2008": the level of a date (not "يبقى مستوى تموز ...", the level *of* July)
+        if w in level and i == len(words) - 1 and (raw[i] != w or (i > 0 and words[i - 1] in cues.get("level_prep", ()))):
+            return True
+    # "مسجلة 3.9 مليار دولار مقابل 3.35 مليار ... خلال الفترة نفسها": against a figure ("في مقابل مزيد من
+    # الإصلاحات" is "in exchange for")
+    return any(_FIGURE_AFTER.match(clause, m.end()) for m in _COMPARE_FIGURE().finditer(clause))
+
+
+def labelled_period(before: str) -> bool:
+    """Whether a date preceded by ``before`` names a period rather than dates a statement: "العام الدراسي
+    1436 - 1437هـ" (the school year of a call for teachers), "عقد أغسطس", "تسليم ديسمبر" (futures
+    contracts), by date_cues.tsv's ``period_label`` kind."""
+    words = _LETTER_RUN.findall(normalize(_CLAUSE_BREAK.split(before[-60:])[-1]))[-3:]
+    cues = _cues()
+    labels, skip = cues.get("period_label", ()), cues.get("period_label_skip", ())
+    words = [w[1:] if w[:1] in ("و", "ب", "ل") and w[1:] in labels else w for w in words]
+    while words and words[-1] in skip:
+        words.pop()
+    return bool(words) and words[-1] in labels
+
+
+def introduces_range(before: str) -> bool:
+    """Whether the last word of ``before`` introduces a period (date_cues.tsv ``range_intro``: الفترة، بين، خلال)."""
+    words = _LETTER_RUN.findall(normalize(before))
+    intro = _cues().get("range_intro", frozenset())
+    return bool(words) and (words[-1] in intro or words[-1][1:] in intro)
 
 
 def _anchor(key: str, start: int) -> str:
@@ -483,7 +652,7 @@ def _coordinated(key: str, ref: dt.date | None, pats: dict, tabs: dict, add) -> 
                 elif direction == "past":
                     year = _month_back(ref, mon)
                 else:
-                    year = _closest_year(ref, mon, d1)
+                    year = _month_year(ref, mon, d1, _clause_tense(key, m.start()))
         elif ref is not None:
             direction = tabs["dirs"].get(m.group("rel").split()[-1], "current")
             first = _shift_months(ref.replace(day=1), {"past": -1, "next": 1}.get(direction, 0))
@@ -532,12 +701,78 @@ def _seasons_decades(key: str, ref: dt.date | None, pats: dict, tabs: dict, add)
             else:
                 gd = _hijri_to_greg(first[0], first[1], 1)
                 add(m.start(), m.end(), f"{gd.year:04d}-{gd.month:02d}", "month", True)
-        for m in (pats["part_of_year"].finditer(key) if "من العام" in key else ()):
-            add(m.start(), m.end(), str(ref.year), "year", True)
+        for m in _near(pats["part_of_year"], pats["period_part_seed"], key):
+            _part_of_year(key, m, ref, tabs, add)
+        for m in _near(pats["edge_of_period"], pats["period_part_seed"], key):
+            if _adjective_next(key, m.end()) or _DIGIT_NEXT.match(key, m.end()):
+                continue  # "بداية الشهر الجاري" (the period rule's), "نهاية الشهر 10"
+            # "منذ بداية الأسبوع", "مطلع الشهر": this week, this month
+            if m.group("u"):
+                add(m.start(), m.end(), f"{ref.year:04d}-{ref.month:02d}", "month", True)
+            else:
+                base = ref + dt.timedelta(days=1) if ref.isoweekday() == 7 else ref
+                add(m.start(), m.end(), _week(base), "week", True)
     for m in (pats["decade"].finditer(key) if present(key, "decades") else ()):
+        tens = int(tabs["decades"][m.group("dec")])
         if m.group("hij"):
-            continue  # "السبعينيات الهجرية": a Hijri decade, not the 1970s
-        add(m.start(), m.end("dec"), f"19{tabs['decades'][m.group('dec')]}X", "decade")
+            # "السبعينيات الهجرية": the 1370s AH, mostly the 1950s (the Gregorian decade of its middle year)
+            mid = _hijri_year(1300 + 10 * tens + 5)
+            if mid:
+                add(m.start(), m.end(), f"{mid // 10}X", "decade")
+            continue
+        add(m.start(), m.end("dec"), f"19{tens}X", "decade")
+
+
+def _adjective_next(key: str, pos: int) -> bool:
+    """Whether a definite word that is no grammar word follows ``pos`` ("العام الدراسي", not "العام إلى")."""
+    if not _DEFINITE_NEXT.match(key, pos):
+        return False
+    nxt = _LETTER_RUN.findall(key[pos:pos + 30])[:1]
+    return bool(nxt) and nxt[0] not in word_set("stopwords.txt")
+
+
+def _near(pat: regex.Pattern, seed: re.Pattern, key: str):
+    """The matches of ``pat`` that start at a match of ``seed`` or at most two letters (proclitics) before it."""
+    end = 0
+    for s in seed.finditer(key):
+        if s.start() < end:
+            continue
+        for pos in (s.start() - 2, s.start() - 1, s.start()):
+            m = pat.match(key, pos) if pos >= end else None
+            if m:
+                end = m.end()
+                yield m
+                break
+
+
+def _part_of_year(key: str, m: regex.Match, ref: dt.date, tabs: dict, add) -> None:
+    """"الربع الثاني (من العام)", "النصف الأول 2015", "منذ بداية العام", "نهاية العام الماضي": a year.
+
+    A quarter without a year is one of the reference year; a half, a start or an end needs "العام"
+    (or a year): "النصف الثاني" alone is as often a match's; "بداية العام الدراسي" is no calendar year.
+    """
+    yw = m.group("yw") or ""
+    if m.group("y"):
+        year = int(m.group("y"))
+    elif m.group("dir"):
+        if not yw:
+            return
+        year = ref.year + {"past": -1, "next": 1}.get(tabs["dirs"].get(m.group("dir").strip(), ""), 0)
+    elif _adjective_next(key, m.end()):
+        return  # "بداية العام الدراسي", "النصف الثاني المباراة": another kind of year or half
+    elif yw in _words("year_units") or (m.group("q") and not yw and m.group("part") in _words("quarter")):
+        year = ref.year
+    else:
+        return
+    quarter = tabs["ord"].get(m.group("ord") or "") if m.group("part") in _words("quarter") else None
+    if m.group("qedge") and quarter in (1, 2, 3, 4):
+        # "منذ بداية الربع الثالث": the quarter's first month; "نهاية الربع الثاني": its last
+        month = 3 * quarter - (0 if m.group("qedge") in _words("year_end_edges") else 2)
+        add(m.start(), m.end(), f"{year:04d}-{month:02d}", "month", not m.group("y"))
+        return
+    # "الربع الأول من" followed by no year word: the mention is the quarter
+    end = m.end() if (yw or m.group("y") or m.group("dir")) else m.end("q")
+    add(m.start(), end, str(year), "year", not m.group("y"))
 
 
 def _hijri_month(ref: dt.date, month: int, direction: str) -> tuple[int, int] | None:
@@ -562,6 +797,10 @@ def _bare_years(key: str, ref: dt.date | None, pats: dict, add, cues: dict[str, 
     for m in pats["year_suffix"].finditer(key):
         if int(m.group("y")) <= latest:
             add(m.start(), m.end(), m.group("y"), "year")
+    for m in pats["hijri_year_range"].finditer(key):
+        y1, y2 = _hijri_year(int(m.group("y1"))), _hijri_year(int(m.group("y2")))
+        if y1 and y2 and y1 <= y2:  # "1436 - 1437هـ", "1436هـ / 1437هـ": from the first
+            add(m.start(), m.end(), str(y1), "year", end_value=str(y2))
     for m in pats["hijri_year"].finditer(key):
         y = _hijri_year(int(m.group("y")))
         if y:
@@ -634,8 +873,6 @@ def _number_word(word: str) -> int | None:
 
 
 _HIJRI_YEAR = regex.compile(r"(?<!\d)1[34]\d\d\s*ه")
-_NTH = {"اول": 1, "ثاني": 2, "ثالث": 3, "رابع": 4, "خامس": 5, "اخر": -1,
-        "الاول": 1, "الثاني": 2, "الثالث": 3, "الرابع": 4, "الخامس": 5}
 _UNIT_RANK = {"minute": 0, "hour": 0, "day": 0, "week": 1, "month": 2, "year": 3, "decade": 3}
 
 
@@ -643,6 +880,9 @@ def _month_first(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
     """"يناير الثاني والعشرين، 2018", "سبتمبر10, ألف وتسعمائة وواحد": the month before the day."""
     for m in pats["month_first"].finditer(key):
         mon = tabs["greg"][m.group("m1")]
+        prev = _LETTER_RUN.findall(key[max(0, m.start() - 12):m.start()])[-1:]
+        if prev and prev[0] in tabs["greg"] and _SPACES.fullmatch(key[m.start() - 1:m.start()]):
+            continue  # "أغسطس آب 13 سنتا": the second name of a month named twice, not a month before its day
         day = int(m.group("d")) if m.group("d").isdigit() else tabs["ord"].get(m.group("d"))
         if not day:
             continue
@@ -650,15 +890,15 @@ def _month_first(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
         end = m.end("d")
         if year is None and m.group("rest"):
             rest = m.group("rest").lstrip(" ,،")
-            rest = rest[4:] if rest.startswith("من ") else rest
+            head, _, tail = rest.partition(" ")
+            rest = rest[4:] if head in _words("of") and tail else rest  # (sic: as before the words moved to data)
             value = _words_value(rest)
             if value and 1000 <= value <= 2999:
                 year = value
                 end = m.end()
         if year is None:
-            year = _month_back(ref, mon)
-            if mon == ref.month and day > ref.day:
-                year -= 1
+            # the latest such day, unless the clause looks ahead
+            year = _month_year(ref, mon, day, "future" if _clause_tense(key, m.start()) == "future" else "past")
         d = _valid(year, mon, day)
         if d:
             add(m.start(), end if m.group("y") is None else m.end("y"), d.isoformat(), "day", m.group("y") is None)
@@ -670,11 +910,19 @@ def _offset(key: str, ref: dt.date, m: regex.Match, tabs: dict, add) -> None:
     Vague counts ("منذ سنوات", "قبل أيام", "بضعة أشهر", "منذ عقود", "أكثر من ثلاثة أعوام")
     and offsets from an event ("بعد يومين من الأمطار") are left unresolved.
     """
-    now = m.group("what") in ("الان",)
-    if m.group("tail") and not now and (m.group("tail").split()[0] == "من" or m.group("dir") == "بعد"):
+    after = m.group("dir") in _words("after")
+    now = m.group("what") in _words("now")
+    if m.group("tail") and not now and (m.group("tail").split()[0] in _words("of") or after):
         return  # counted from an event named after it ("بعد يومين على هجوم"), not from today
     if m.group("more") or not (m.group("dir") or now):
         return
+    prev = _LETTER_RUN.findall(key[max(0, m.start() - 24):m.start()])[-1:]
+    kinds = {tabs["units"][p.group("u")][0] for p in _grammar()["pats"]["offset_part"].finditer(m.group("parts"))  # type: ignore[index]
+             if p.group("u") in tabs["units"]}
+    if prev and tabs["units"].get(prev[0], ("",))[0] in kinds:
+        return  # "عاما بعد عام", "يوما بعد يوم": year after year, no date
+    if after and not now and _narrated(key, m.start(), prev[0] if prev else ""):
+        return  # "تبخرت بعد أسبوعين": two weeks after what the past clause tells, not two weeks from today
     if _DIGIT_NEXT.match(key[m.end("parts"):]):
         return  # "منذ يوم 6-10": the day is named next, this is no offset
     cues = _cues()
@@ -709,10 +957,14 @@ def _offset(key: str, ref: dt.date, m: regex.Match, tabs: dict, add) -> None:
             months += 120 * n
     if not days and not months:
         return
-    sign = 1 if m.group("dir") == "بعد" else -1
-    d = _shift_months(ref, sign * months) + dt.timedelta(days=sign * days)
-    # "من الآن" counts exactly from now (a day); otherwise the unit is the precision
-    if finest == 0 or now:
+    sign = 1 if after else -1
+    try:
+        d = _shift_months(ref, sign * months) + dt.timedelta(days=sign * days)
+    except (ValueError, OverflowError):
+        return  # "قبل 2500 عام": before year 1 (or after 9999), no calendar day to give
+    # "من الآن" counts exactly from now: days and weeks give a day ("بعد أسبوعين من الآن"); otherwise, and for
+    # months and years even from now ("بعد 35 عاما من الآن"), the unit is the precision
+    if finest == 0 or (now and finest == 1):
         value, gran = d.isoformat(), "day"
     elif finest == 1:
         value, gran = _week(d), "week"
@@ -720,16 +972,26 @@ def _offset(key: str, ref: dt.date, m: regex.Match, tabs: dict, add) -> None:
         value, gran = f"{d.year:04d}-{d.month:02d}", "month"
     else:
         value, gran = str(d.year), "year"
-    since = m.group("dir") == "منذ"
+    since = m.group("dir") in _words("since")
     end = m.end() if now else m.end("parts")
     add(m.start(), end, value, gran, True, from_duration=since, anchor="since" if since else "point")
+
+
+def _narrated(key: str, pos: int, prev: str) -> bool:
+    """Whether the clause before ``pos`` tells the past: its nearest tense cue is a past one, or the word just
+    before is a perfect verb in the feminine (تبخرت، عادت، انتهت), the commonest form in news narrative."""
+    if _clause_tense(key, pos) == "past":
+        return True
+    return (4 <= len(prev) <= 7 and prev.endswith("ت") and not prev.startswith("ال") and not _future_verb(prev)
+            and prev not in _cues().get("not_verb", frozenset()))
 
 
 def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None:
     """Dates said the way people speak them, resolved against ``ref`` (before the plain weekday rule)."""
     hijri_page = bool(_HIJRI_YEAR.search(key))  # a page that writes Hijri years may write "7/11" in Hijri too
     # the pattern without a direction word tries every position: only run it for "... من الآن"
-    for m in pats["offset" if "من الان" in key else "offset_dir"].finditer(key):
+    from_now = any(w in key for w in _words("from_now"))
+    for m in pats["offset" if from_now else "offset_dir"].finditer(key):
         _offset(key, ref, m, tabs, add)
     week_start = ref - dt.timedelta(days=ref.isoweekday() - 1)
     for m in pats["week_wd"].finditer(key):
@@ -749,11 +1011,11 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
             year = _month_back(ref, mon)
         else:
             mon, year = ref.month, ref.year
-        d = _nth_weekday(year, mon, wd, _NTH[m.group("n")])
+        d = _nth_weekday(year, mon, wd, _nth()[m.group("n")][0])
         if d:
             add(m.start(), m.end(), d.isoformat(), "day", True)
     for m in pats["wd_nth"].finditer(key):
-        d = _nth_weekday(ref.year, ref.month, tabs["wd"][m.group("wd")], _NTH[m.group("ord")])
+        d = _nth_weekday(ref.year, ref.month, tabs["wd"][m.group("wd")], _nth()[m.group("ord")][0])
         if d:
             add(m.start(), m.end(), d.isoformat(), "day", True)
     for m in pats["day_of_month"].finditer(key):
@@ -764,13 +1026,15 @@ def _conversational(key: str, ref: dt.date, pats: dict, tabs: dict, add) -> None
             add(m.start(), m.end(), d.isoformat(), "day", True)
     for m in pats["day_only"].finditer(key):
         raw = m.group("d")
+        if raw in tabs["wd"] or "ال" + raw in tabs["wd"]:
+            continue  # "يوم الاثنين": the weekday, not the number اثنين
         day = int(raw) if raw.isdigit() else tabs["ord"].get(raw) or tabs["ord"].get("ال" + raw.removeprefix("ل"))
         if day is None:
             day = _words_value(raw)
         if not day or not 1 <= day <= 31:
             continue
         rel = _SPACES.sub(" ", m.group("rel") or "")
-        direction = tabs["dirs"].get(rel.split()[-1], "current") if rel.startswith("الشهر") else ("current" if rel else "")
+        direction = tabs["dirs"].get(rel.split()[-1], "current") if rel.split()[:1] and rel.split()[0] in _words("the_month") else ("current" if rel else "")
         if direction == "next":
             base = _shift_months(ref.replace(day=1), 1)
         elif direction == "past":
@@ -821,7 +1085,7 @@ def _score_like(key: str, m: regex.Match) -> bool:
     if int(m.group("a")) <= 9 and int(m.group("b")) <= 9 and not _date_cue_before(key, m.start()):
         return True
     before = key[max(0, m.start() - 3):m.start()]
-    if "(" in before or '"' in before or _FROM_OR_PAREN_NEXT.match(key[m.end():]):
+    if "(" in before or '"' in before or _grammar()["pats"]["from_or_paren_next"].match(key[m.end():]):  # type: ignore[index]
         return True
     words = _LETTER_RUN.findall(key[max(0, m.start() - 60):m.start()])[-6:]
     stops = _cues().get("score_context", frozenset())
@@ -839,9 +1103,10 @@ def find_durations(text: str | Doc) -> list[Duration]:
     text = doc.text
     key, offs = doc.keyed
     out = []
-    for m in _grammar()["pats"]["duration"].finditer(key):  # type: ignore[index]
+    pats = _grammar()["pats"]
+    for m in pats["duration"].finditer(key):  # type: ignore[index]
         after = key[m.end(): m.end() + 12]
-        if _FROM_OR_IN_NEXT.match(after) and m.group("unit") in ("يوم", "شهر", "عام", "سنه"):
+        if pats["from_or_in_next"].match(after) and m.group("unit") in _words("date_word_units"):  # type: ignore[index]
             continue  # "21 يوم من" is rather a date-ish phrase
         ds, de = offs[m.start()], offs[m.end() - 1] + 1
         n = float(m.group("n").replace(",", "."))

@@ -812,6 +812,20 @@ class Recognizer:
                 network = NeuralTagger.load(path)
         return cls(taggers[0], taggers[1], lexicon, network, (paths[0], paths[1]))
 
+    def bound_type_table(self, fill: float = 0.75, min_capacity: int = 65_536) -> bool:
+        """Empty the per-word-type table once it fills ``fill`` of arrays of ``min_capacity`` or more.
+
+        Between a long-running process's batches: the arrays double when full, so a watcher that let
+        the table reach `_TYPE_CAP` would jump to twice the memory it had after its first thousand
+        pages.  The table is a cache (scores of a word's features), so tags do not change.
+        """
+        with self._lock:
+            types = self._types
+            if types is None or types.own.shape[1] < min_capacity or len(types.norm) <= fill * types.own.shape[1]:
+                return False
+            types.clear()
+            return True
+
     def _table(self) -> _TypeTable:
         if self._types is None:
             self._types = _TypeTable((_crf_arrays(self.paths[0]), _crf_arrays(self.paths[1])), self.lexicon)

@@ -7,7 +7,11 @@ verb early ("أعلنت ... اليوم الخميس ارتفاع حصيلة ال
 ones, did worse on the development half of tests/fixtures/news_dates.tsv (P 0.940 / R 0.926
 against 0.955 / 0.941).  A span counted back from the publication day ("منذ 3 أيام": it lasts
 until now) dates no statement, and neither does anything `find_dates` leaves vague ("منذ
-سنوات", "بعد يومين من الأمطار").
+سنوات", "بعد يومين من الأمطار"), a level or period compared with ("قرب مستويات حزيران",
+"مقارنة بالفترة المماثلة من عام 2014"), a month or year that names a period ("العام الدراسي
+1436 - 1437هـ", "عقود تسليم ديسمبر") or a range of years in parentheses after a name (a life, a
+term: "(1854 - 1900)").  A decade the sentence opens with gives way to a year inside it, unless
+the decade starts a span ("منذ السبعينيات ... عام 1979").
 
 Statements of one story with the same date and overlapping content (normalized content-word
 Jaccard >= `MERGE_JACCARD`) become one entry carrying every article id; the same sentence
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 import regex
 
+from marsad.analyze.dates import compared_date, introduces_range, labelled_period
 from marsad.arabic.terms import terms
 from marsad.arabic.tokenize import split_sentences
 from marsad.model import Analysis, Article, DateMention, TimelineEntry
@@ -68,9 +73,18 @@ def period_start(value: str) -> dt.date | None:
         return None
 
 
-def best_date(dates: list[DateMention]) -> DateMention | None:
-    """The date a sentence is filed under, among the dates found in it (see the module doc)."""
+def best_date(dates: list[DateMention], text: str | None = None, sent_start: int = 0) -> DateMention | None:
+    """The date a sentence is filed under, among the dates found in it (see the module doc).
+
+    With the article's ``text`` (and the sentence's start in it), a date that is a level or a
+    period compared with ("قرب مستويات حزيران", "مقارنة بالفترة المماثلة من عام 2014") is no
+    candidate: it is not when the statement happened.
+    """
     usable = sorted((d for d in dates if not d.from_duration), key=lambda d: d.start)
+    if text is not None:
+        usable = [d for d in usable if not compared_date(text[max(sent_start, d.start - 200):d.start])
+                  and not (d.granularity in ("month", "year") and labelled_period(text[max(sent_start, d.start - 60):d.start]))
+                  and not _aside_range(text, d)]
     if not usable:
         return None
     best = usable[0]
@@ -78,9 +92,19 @@ def best_date(dates: list[DateMention]) -> DateMention | None:
     # thing happened; the decade only frames it (a day after "this year" stays under the year: the
     # labelled sentences show both readings there)
     for d in usable[1:]:
-        if best.value.endswith("X") and _refines(d.value, best.value):
+        # ("منذ السبعينيات ... عام 1979": a decade a span starts from stays the date)
+        if best.value.endswith("X") and best.anchor == "point" and _refines(d.value, best.value):
             best = d
     return best
+
+
+def _aside_range(text: str, d: DateMention) -> bool:
+    """A range of years in parentheses, "(1854 - 1900)" after a name: a life or a term, not an event's date
+    ("خلال الفترة (2010 - 2020)" is one: the word before the parenthesis names a period)."""
+    before = text[:d.start].rstrip()
+    if not (d.end_value and before.endswith("(") and text[d.end:].lstrip().startswith(")")):
+        return False
+    return not introduces_range(before[max(0, len(before) - 40):-1])
 
 
 def _refines(finer: str, coarser: str) -> bool:
@@ -95,7 +119,7 @@ def statements(text: str, dates: list[DateMention] | tuple[DateMention, ...]) ->
     ordered = sorted(dates, key=lambda d: d.start)
     for sent in split_sentences(text):
         inside = [d for d in ordered if sent.start <= d.start < sent.end]
-        best = best_date(inside)
+        best = best_date(inside, text, sent.start)
         if best is None:
             continue
         start, end = _clause_span(text, sent.start, sent.end, best.start, best.end)
@@ -107,6 +131,8 @@ def _clause_span(text: str, s: int, e: int, ds: int, de: int) -> tuple[int, int]
     """The sentence, or for a long one the clauses around the date span [ds, de): whole words only."""
     if e - s <= MAX_CHARS:
         return s, e
+    # a date may run past the sentence's end (a split inside "10.5.2015"): cut inside the sentence
+    ds, de = max(s, min(ds, e)), max(s, min(de, e))
     cuts = [s] + [m.end() for m in _CLAUSE_END.finditer(text, s, e)] + [e]
     i = max(k for k in range(len(cuts) - 1) if cuts[k] <= ds)
     j = min(k for k in range(1, len(cuts)) if cuts[k] >= de)

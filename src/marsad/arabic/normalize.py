@@ -87,9 +87,27 @@ def normalize(text: str, *, lower: bool = True) -> str:
 
 
 def _normalize(text: str, lower: bool) -> str:
-    key = _DROP_RE.sub("", text).translate(_TRANSLATE)
-    key = _SPACE_RE.sub(" ", key).strip()
+    key = _fold(_DROP_RE.sub("", text))
+    if "  " in key or _ANY_SPACE_RE.search(key):  # most texts hold single plain spaces only: nothing to collapse
+        key = _SPACE_RE.sub(" ", key)
+    key = key.strip()
     return key.lower() if lower else key
+
+
+# (letter, its replacement): every replacement is one character and none is itself replaced, so
+# replacing them one after the other is `str.translate(_TRANSLATE)`; a text holds few of them, and
+# a substring test and a replace per letter present cost a fifth of `translate`, which looks up
+# every character of the text in a dict
+_FOLDS = tuple(sorted(_CHAR_MAP.items()))
+assert all(len(v) == 1 and v not in _CHAR_MAP for _, v in _FOLDS)
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_TRANSLATE)``, faster on Arabic text."""
+    for ch, to in _FOLDS:
+        if ch in text:
+            text = text.replace(ch, to)
+    return text
 
 
 _WORD_CACHE_LEN = 40  # words and short phrases repeat across articles: their keys are kept
@@ -129,7 +147,7 @@ def _key_with_offsets(text: str) -> tuple[str, list[int]]:
     # built from slices between the few characters dropped and the few white-space runs
     # collapsed, not character by character
     drops = [m.start() for m in _DROP_RE.finditer(text)]
-    folded = (_DROP_RE.sub("", text) if drops else text).translate(_TRANSLATE)
+    folded = _fold(_DROP_RE.sub("", text) if drops else text)
     lowered = folded.lower()
     if len(lowered) != len(folded):  # a few letters lower-case to two characters: take the slow road
         return _normalize_with_offsets_slow(text)

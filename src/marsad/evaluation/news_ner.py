@@ -11,6 +11,10 @@ inside the labelled sentence are scored:
 * ``exact`` — same type and span; a span may differ only by a leading proclitic
   (و ب ل ف ك, or لل for ال) that one side keeps and the other drops;
 * ``overlap`` — same type and overlapping spans (a lenient view, reported alongside).
+
+`error_classes` sorts the exact-span false positives for error analysis: ``boundary`` (a gold
+entity of the same type overlaps it), ``type`` (a gold entity of another type overlaps it) and
+``spurious`` (no gold entity there).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from marsad.model import Mention
@@ -108,6 +112,8 @@ class Counts:
 class Errors:
     false_positives: list[tuple[str, str, str]]  # (type, text, sentence url)
     false_negatives: list[tuple[str, str, str]]
+    # (class, system type, system text, gold type or "", gold text or "", url); see `error_classes`
+    classified: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
 
 
 def score(gold: Iterable[GoldSentence], recognize: Callable[[str], list[Mention]],
@@ -145,4 +151,22 @@ def score(gold: Iterable[GoldSentence], recognize: Callable[[str], list[Mention]
                 counts[t2].fp += 1
                 counts["ALL"].fp += 1
                 errors.false_positives.append((t2, g.content[s2:e2], g.url))
+                errors.classified.append(_classify(g, t2, s2, e2))
     return counts, errors
+
+
+def _classify(g: GoldSentence, typ: str, s: int, e: int) -> tuple[str, str, str, str, str, str]:
+    over = [(t, gs, ge) for t, gs, ge in g.entities if gs < e and s < ge]
+    same = [x for x in over if x[0] == typ]
+    pick = same[0] if same else over[0] if over else None
+    cls = "boundary" if same else "type" if over else "spurious"
+    gold_t, gold_text = (pick[0], g.content[pick[1]:pick[2]]) if pick else ("", "")
+    return cls, typ, g.content[s:e], gold_t, gold_text, g.url
+
+
+def error_classes(errors: Errors) -> dict[str, dict[str, int]]:
+    """Counts of the classified false positives: class -> system type -> count."""
+    out: dict[str, dict[str, int]] = {c: dict.fromkeys(TYPES, 0) for c in ("boundary", "type", "spurious")}
+    for cls, typ, *_ in errors.classified:
+        out[cls][typ] += 1
+    return out

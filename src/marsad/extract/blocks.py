@@ -19,7 +19,13 @@ from marsad.arabic.normalize import normalize, normalize_with_offsets
 _PREFIX = 160  # markers, labels and field names sit at the start of a line: only this much is normalized
 
 
-@lru_cache(maxsize=16384)
+# The caches below serve the cleaner's questions about the blocks of one page (it asks about a
+# block and its neighbours from several places): a few pages' worth is enough, and a larger cache
+# only keeps every block of the last thousand pages alive (memory that grows page after page).
+_BLOCK_CACHE = 1024
+
+
+@lru_cache(maxsize=4 * _BLOCK_CACHE)
 def _key(text: str) -> str:
     return normalize(text)
 
@@ -70,17 +76,17 @@ def _display_offset(display: str, key_len: int) -> int:
     return offs[idx]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=_BLOCK_CACHE)
 def match_marker(line: str) -> MarkerHit | None:
     """A boilerplate marker at the start of ``line`` (after bullets and quotes), if any.
 
     Cached: the cleaner asks this of the same block from several places.
     """
-    for body in (line.strip(), _LEAD_JUNK.sub("", line)):
-        hit = _match_marker_at_start(body)
-        if hit:
-            return hit
-    return _glued_marker_at_start(_LEAD_JUNK.sub("", line))
+    stripped, bare = line.strip(), _LEAD_JUNK.sub("", line)
+    hit = _match_marker_at_start(stripped)
+    if hit is None and bare != stripped:  # (most lines open with no bullet or quote: the same test)
+        hit = _match_marker_at_start(bare)
+    return hit if hit is not None else _glued_marker_at_start(bare)
 
 
 GLUED_HEAD_MAX_WORDS = 20  # a headline between a marker and the seam into the paragraph
@@ -203,7 +209,7 @@ def _field_labels() -> list[tuple[str, str]]:
 _FIELD_SEP = regex.compile(r"^\s*(?:[:：|\-–—]\s*)")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=_BLOCK_CACHE)
 def match_field(line: str) -> tuple[str, str] | None:
     """A metadata line ``LABEL: value`` -> (field, displayed value) (cached like `match_marker`)."""
     body = _LEAD_JUNK.sub("", line)
@@ -260,7 +266,7 @@ _SENTENCE_END = regex.compile(r"[.!؟?…]\s*[\"'”»)]*\s*$")
 
 def is_headline_like(line: str, max_words: int = 25) -> bool:
     """Short, and not ending like a sentence (two dots '..' are a headline device)."""
-    words = line.split()
+    words = line.split(None, max_words)  # (enough to tell a long line: it keeps its rest whole)
     if not words or len(words) > max_words:
         return False
     stripped = line.rstrip()
@@ -320,7 +326,7 @@ _DATE_ONLY_MAX_WORDS = 8
 def is_date_only(line: str) -> bool:
     from marsad.analyze.dates import parse_date_line
 
-    return len(line.split()) <= _DATE_ONLY_MAX_WORDS and parse_date_line(line) is not None
+    return len(line.split(None, _DATE_ONLY_MAX_WORDS)) <= _DATE_ONLY_MAX_WORDS and parse_date_line(line) is not None
 
 
 _CAPTION_MAX_WORDS = 12
@@ -333,7 +339,7 @@ def _caption_cues() -> tuple[str, ...]:
 
 def is_caption(line: str) -> bool:
     """A photo caption or credit: "صورة أرشيفية", "تصوير: فلان", "الوزير خلال اللقاء (أرشيفية)"."""
-    words = line.split()
+    words = line.split(None, _CAPTION_MAX_WORDS)
     if not words or len(words) > _CAPTION_MAX_WORDS or line.rstrip().endswith("."):
         return False
     if _credit_at_end(line, words):
@@ -385,7 +391,7 @@ def is_byline(line: str) -> bool:
     (a listed first name, ``first_names.txt``) and/or a listed place
     (``gazetteer_places.tsv``) in parts split by a dash or a colon.
     """
-    words = line.split()
+    words = line.split(None, _BYLINE_MAX_WORDS)
     if not words or len(words) > _BYLINE_MAX_WORDS or any(c in line for c in ".،,؟?!«»\"()") or any(ch.isdigit() for ch in line):
         return False
     parts = [p for p in _BYLINE_SPLIT.split(_key(line)) if p.strip()]

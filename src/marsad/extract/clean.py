@@ -20,7 +20,7 @@ Every dropped block is returned with its reason.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import _count_elements  # type: ignore[attr-defined]  # Counter's C counting loop
 from dataclasses import dataclass, field
 
 from marsad.analyze.dates import find_dates, parse_date_line
@@ -81,43 +81,54 @@ class Vec:
 # float values, so that a cache growing with every new word adds nothing for the garbage collector to scan
 _TERM: dict[str, str] = {}
 _IDF: dict[str, float] = {}
-_TERM_MAX = 400_000  # the caches are dropped when they grow past this many tokens
+_TERM_MAX = 400_000  # the caches are dropped when they have grown past this many tokens
 
 
 def _term_of(tok: str) -> str:
-    """The term of one token as `marsad.arabic.terms.terms` keeps it ("" if it keeps none)."""
+    """The term of one token as `marsad.arabic.terms.terms` keeps it ("" if it keeps none), now kept."""
     if len(tok) < 2 or tok in stopwords() or (tok.isdigit() and len(tok) < 3):
         t = ""
     else:
         t = stem(tok)
         if t not in _IDF:
             _IDF[t] = idf(t)
-    if len(_TERM) >= _TERM_MAX:
-        _TERM.clear()
-        _IDF.clear()
-        if t:
-            _IDF[t] = idf(t)
     _TERM[tok] = t
     return t
 
 
+_TF = [0.0, 1.0] + [1.0 + math.log(c) for c in range(2, 64)]  # sublinear TF of a count, for the usual counts
+
+
 def _vec(text: str, key: str | None = None) -> Vec:
     """``weighted(terms(text), normalized=False)`` from the text's key, with per-token work cached."""
+    toks = tokenize(normalize(text) if key is None else key, normalized=True)
+    if len(_TERM) >= _TERM_MAX:  # dropped between two blocks, never while one is read
+        _TERM.clear()
+        _IDF.clear()
+    # tokens -> terms and their counts in C (map, set difference, _count_elements): terms keep
+    # the order of their first token, as the sums over them (norms, cosines) need to come out the same
+    term = _TERM.__getitem__
+    try:
+        terms = list(map(term, toks))
+    except KeyError:  # new words: their terms are found once, then kept
+        for tok in set(toks).difference(_TERM):
+            _term_of(tok)
+        try:
+            terms = list(map(term, toks))
+        except KeyError:  # (another thread dropped the caches meanwhile)
+            terms = [_term_of(tok) for tok in toks]
     counts: dict[str, int] = {}
-    get = _TERM.get
-    # count tokens in C first: the Python loop then runs once per distinct token
-    for tok, c in Counter(tokenize(normalize(text) if key is None else key, normalized=True)).items():
-        t = get(tok)
-        if t is None:
-            t = _term_of(tok)
-        if not t:
-            continue
-        if t in counts:
-            counts[t] += c
-        else:
-            counts[t] = c
-    idfs = _IDF
-    return Vec({t: (1.0 + math.log(c)) * idfs[t] if c > 1 else idfs[t] for t, c in counts.items()})
+    _count_elements(counts, terms)
+    counts.pop("", None)  # tokens that are no term
+    idfs, tf = _IDF, _TF
+    try:
+        w = {t: (tf[c] if c < 64 else 1.0 + math.log(c)) * idfs[t] for t, c in counts.items()}
+    except KeyError:  # (the same) the values the cache holds, computed again and kept again
+        for t in counts:
+            if t not in idfs:
+                idfs[t] = idf(t)
+        w = {t: (tf[c] if c < 64 else 1.0 + math.log(c)) * idf(t) for t, c in counts.items()}
+    return Vec(w, sum([x * x for x in w.values()]))
 
 
 def _add(acc: Vec, vec: Vec, weight: float = 1.0) -> None:
@@ -137,7 +148,7 @@ def cosine(a: Vec, b: Vec) -> float:
     if len(aw) > len(bw):
         aw, bw = bw, aw
     get = bw.get
-    dot = sum(x * get(t, 0.0) for t, x in aw.items())
+    dot = sum([x * get(t, 0.0) for t, x in aw.items()])  # (a list: faster than a generator, the same sum)
     if dot == 0.0 or a.sq <= 0.0 or b.sq <= 0.0:
         return 0.0
     return dot / math.sqrt(a.sq * b.sq)
@@ -401,7 +412,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
-            elif paragraphs and is_date_only(b) and _dateline_opens_foreign(b):
+            elif paragraphs and _dateline_opens_foreign(b) and is_date_only(b):  # (the cheap test first)
                 # a dateline in the middle of the page opens another article ("الرياض 25 شوال 1436 هـ ... واس")
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", Vec(), 0
                 if len(paragraphs) > 1 and is_headline_like(paragraphs[-1], 20):
@@ -491,7 +502,7 @@ def _heads_paragraph(i: int, blocks: list[str]) -> bool:
 
 def _short_label(block: str) -> bool:
     """One to three words, no digits, no sentence punctuation: a section label's shape."""
-    words = block.split()
+    words = block.split(None, 3)
     return 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in block) and not any(c in block for c in ".،,؟?!:")
 
 
@@ -570,7 +581,7 @@ VERSE_WORDS = 12
 
 
 def _short_line(block: str) -> bool:
-    return len(block.split()) <= VERSE_WORDS and is_headline_like(block, VERSE_WORDS) and not match_marker(block)
+    return is_headline_like(block, VERSE_WORDS) and not match_marker(block)  # (at most VERSE_WORDS words)
 
 
 def _in_verse(i: int, blocks: list[str]) -> bool:
@@ -743,7 +754,7 @@ def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool
 
 def _dateline_opens_foreign(block: str) -> bool:
     """A date line that names a place or an agency, as appended articles open: "الرياض 25 شوال 1436 هـ ... واس"."""
-    words = block.split()
+    words = block.split(None, 4)
     return len(words) >= 4 and not any(ch.isdigit() for ch in words[0])
 
 

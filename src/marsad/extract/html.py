@@ -18,8 +18,10 @@ import regex
 def html_blocks(html: str, url: str | None = None) -> tuple[list[str], dict]:
     """(blocks of the main content, metadata dict with title/date/sitename/url)."""
     meta: dict = {}
-    options = copy(_options())  # trafilatura reads its config file into options on every call otherwise
-    options.url = options.source = url
+    options = _options()  # built once: trafilatura reads its config file into options on every call otherwise
+    if url is not None:  # a copy carries the page's URL (trafilatura itself changes no option it is given)
+        options = copy(options)
+        options.url = options.source = url
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -64,7 +66,7 @@ def _extraction(html: str, options):  # -> trafilatura.settings.Document | None
     except ImportError:  # pragma: no cover - another trafilatura
         import trafilatura
 
-        return trafilatura.bare_extraction(html, url=options.url, options=options)
+        return trafilatura.bare_extraction(html, url=options.url, options=copy(options))  # (it may change them)
     import html as htmllib
 
     tree = load_html(html, options.max_file_size)
@@ -102,7 +104,7 @@ def _extraction(html: str, options):  # -> trafilatura.settings.Document | None
 
 @cache
 def _options():  # -> trafilatura.settings.Extractor
-    """marsad's trafilatura settings, built once (a copy per page carries the page's URL)."""
+    """marsad's trafilatura settings, built once and shared (a copy carries a page's URL)."""
     from trafilatura.settings import Extractor
 
     return Extractor(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from marsad.analyze.entities import canonical_entities, canonical_key
 from marsad.analyze.numbers import find_numbers
@@ -16,6 +19,22 @@ from marsad.extract.outlets import resolve as resolve_outlet
 from marsad.model import Analysis, Article, Claim, Quote, SharedParagraph, Story, Storyline, SummarySentence
 from marsad.report.facts import group_claims, status_of
 from marsad.report.summary import summarize
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _section(story_id: str, name: str, build: Callable[[], T], empty: T) -> T:
+    """One section of a story's report; a failure empties that section only (logged, naming the story).
+
+    A report is rebuilt whenever its story grows, in `digest` and in a watcher that runs for weeks:
+    one story whose text trips an analyser must not stop every other story's report.
+    """
+    try:
+        return build()
+    except Exception as exc:  # noqa: BLE001 - any analyser bug: this section of this story is left empty
+        log.warning("story %s: %s section left empty (%s: %s)", story_id, name, type(exc).__name__, exc)
+        return empty
 
 
 def outlet_label(article: Article) -> str | None:
@@ -103,7 +122,8 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
     duplicates = {a.id for a in articles if assignments.get(a.id, (None, None))[1]}
     outlet_of = {a.id: outlet_label(a) for a in articles}
     shared = {(r[0], r[1], r[2], r[3]) for r in shared_rows}
-    summary = summarize(items, shared=shared, outlet_of=outlet_of, exclude=duplicates)
+    summary = _section(story_id, "summary", lambda: summarize(items, shared=shared, outlet_of=outlet_of,
+                                                                exclude=duplicates), [])
     # copies carry the same sentences: credit them too
     if duplicates:
         summary = [_credit_copies(s, assignments, duplicates, outlet_of) for s in summary]
@@ -127,10 +147,10 @@ def build_story(story_id: str, storyline_id: str | None, items: list[tuple[Artic
         article_ids=tuple(a.id for a in all_articles),
         date=date,
         summary=tuple(summary),
-        timeline=tuple(story_timeline(items)),
+        timeline=_section(story_id, "timeline", lambda: tuple(story_timeline(items)), ()),
         entities=tuple(entities),
         quotes=tuple(quotes),
-        facts=tuple(group_claims(claims, year)),
+        facts=_section(story_id, "facts", lambda: tuple(group_claims(claims, year)), ()),
         shared_paragraphs=tuple(SharedParagraph(*row[:4], float(row[4])) for row in sorted(shared_rows)),
     )
 

@@ -60,7 +60,8 @@ def prepare(paths: list[str], out: Path, split_bytes: int = SPLIT_BYTES) -> tupl
             raise InputError(str(out), f"this work folder belongs to a backfill of other inputs ({before[:3]}…)")
         return load_plan(plan_file)
     tasks, errors = plan(paths, split_bytes)
-    inputs_file.write_text(json.dumps(list(paths), ensure_ascii=False), encoding="utf-8")
+    # ASCII escapes: a path with bytes that are not UTF-8 (a surrogate escape in Python) is kept as it is
+    inputs_file.write_text(json.dumps(list(paths)), encoding="utf-8")
     save_plan(tasks, errors, plan_file)
     return tasks, errors
 
@@ -116,7 +117,7 @@ def backfill(paths: list[str], db: str | Path, out: str | Path | None = None, *,
         report.pages, report.articles = counts["pages"], counts["articles"]
         report.errors = errors + counts["errors"]
         mark("load")
-        fin = finish(store, work, progress)
+        fin = finish(store, work, progress, workers)
         report.errors += fin.pop("errors")
         report.details["finish"] = fin
         mark("finish")

@@ -97,8 +97,8 @@ class BackfillPipeline(Pipeline):
     """The pipeline, with each article's duplicate and shared paragraphs taken from the band group-by."""
 
     def __init__(self, store: Store, found: dict[str, tuple[str | None, list[str], list[tuple]]],
-                 progress: Progress | None = None) -> None:
-        super().__init__(store, progress=progress)
+                 progress: Progress | None = None, workers: int = 1) -> None:
+        super().__init__(store, progress=progress, workers=workers)
         self.found = found
 
     def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
@@ -126,8 +126,9 @@ def found_by_engine(out: Path) -> dict[str, tuple[str | None, list[str], list[tu
             for r in ds.dataset(d / "cluster_input", format="parquet").to_table().to_pylist()}
 
 
-def finish(store: Store, out: Path, progress: Progress = _quiet) -> dict:
-    """Clustering, storylines, dates and reports of the loaded articles (`Pipeline.process`)."""
-    report = BackfillPipeline(store, found_by_engine(out), progress=progress).process()
+def finish(store: Store, out: Path, progress: Progress = _quiet, workers: int = 1) -> dict:
+    """Clustering, storylines, dates and reports of the loaded articles (`Pipeline.process`); story reports
+    are built by ``workers`` processes of this machine, as `digest -j` builds them (same reports)."""
+    report = BackfillPipeline(store, found_by_engine(out), progress=progress, workers=workers).process()
     return {"stories_touched": report.stories_touched, "seconds": {k: round(v, 3) for k, v in report.seconds.items()},
             "errors": report.errors}

@@ -23,7 +23,8 @@ from typing import Literal
 
 from marsad.errors import InputError
 from marsad.model import Page
-from marsad.sources.files import _read_jsonl, _read_warc, _suffix, discover, read_path
+from marsad.sources.files import _read_jsonl, _read_warc, _suffix, cap_record_errors, discover, read_path
+from marsad.textsafe import safe_name
 
 TaskKind = Literal["warc", "jsonl", "files"]
 SPLIT_BYTES = 64 << 20
@@ -97,7 +98,7 @@ def plan(paths: Iterable[str], split_bytes: int = SPLIT_BYTES) -> tuple[list[Tas
 
 def _line_ranges(path: str, split_bytes: int) -> list[tuple[int, int, int]]:
     """Byte ranges of about ``split_bytes`` ending at line ends, with the number of their first line
-    (counted as `digest` counts them: ``str.splitlines`` of the decoded text)."""
+    (counted as `digest` counts them: one per LF)."""
     import mmap
 
     with open(path, "rb") as fh:
@@ -111,7 +112,7 @@ def _line_ranges(path: str, split_bytes: int) -> list[tuple[int, int, int]]:
                 nl = mm.find(b"\n", min(size, start + split_bytes) - 1)
                 end = size if nl < 0 else nl + 1
                 out.append((start, end, line))
-                line += len(mm[start:end].decode("utf-8", "replace").splitlines())
+                line += mm[start:end].count(b"\n")  # `digest` ends a record at LF only (not at U+2028, FF, …)
                 start = end
     return out
 
@@ -119,12 +120,12 @@ def _line_ranges(path: str, split_bytes: int) -> list[tuple[int, int, int]]:
 def _warc_ranges(path: str, split_bytes: int) -> list[tuple[int, int, int]] | None:
     """Byte ranges of whole records of about ``split_bytes``, or None when the file cannot be cut
     (not readable, or gzipped as one stream instead of one gzip member per record)."""
-    from warcio.archiveiterator import ArchiveIterator
+    from marsad.sources.files import warc_records  # warcio's iterator, without its warnings on stderr
 
     offsets: list[int] = []
     try:
         with open(path, "rb") as fh:
-            it = ArchiveIterator(fh)
+            it = warc_records(fh)
             for _ in it:
                 offsets.append(it.get_record_offset())
             size = fh.seek(0, 2)
@@ -162,14 +163,13 @@ def read_task(task: Task) -> Iterator[Page | InputError]:
         yield InputError(path, f"unreadable ({exc.strerror or exc})")
         return
     reader = _read_warc if task.kind == "warc" else _read_jsonl
-    for item in reader(path, data):
-        yield _renumber(item, path, task.first - 1)
+    yield from cap_record_errors(path, (_renumber(item, path, task.first - 1) for item in reader(path, data)))
 
 
 def _renumber(item: Page | InputError, path: str, shift: int) -> Page | InputError:
     """``path#k`` of a record read from a range -> ``path#(k + shift)``, its number in the whole file."""
     source = item.source
-    prefix = path + "#"
+    prefix = safe_name(path) + "#"  # sources are stored with undecodable file-name bytes escaped
     if not shift or not source.startswith(prefix) or not source[len(prefix):].isdigit():
         return item
     new = f"{prefix}{int(source[len(prefix):]) + shift}"
@@ -181,7 +181,7 @@ def _renumber(item: Page | InputError, path: str, shift: int) -> Page | InputErr
 def save_plan(tasks: list[Task], errors: list[InputError], path: Path) -> None:
     data = {"tasks": [t.to_json() for t in tasks], "errors": [[e.source, e.problem] for e in errors]}
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(data), encoding="utf-8")  # ASCII escapes keep undecodable file-name bytes
     tmp.replace(path)
 
 

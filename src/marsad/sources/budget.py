@@ -28,7 +28,7 @@ import re
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from marsad.errors import InputError
@@ -43,8 +43,17 @@ MAX_PARAGRAPHS = 10_000
 MAX_DEPTH = 1_000
 
 _BLOCK_TAG = re.compile(r"<(?:p|div|li|tr|td|br|h[1-6]|section|article|blockquote|pre|dd|dt)\b", re.I)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# the attribute part stops at the next "<": with `[^>]*` a page of "<a" without any ">" made every
+# match attempt scan to the end of the page (quadratic: 600 KB of "<a" took minutes, before any deadline)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:[^<>]*?)(/?)>")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# A tag with thousands of attributes: libxml2 checks each new attribute against the ones before it, in C
+# (quadratic; 100,000 attributes on one <div> took minutes, and a deadline cannot interrupt C code).
+# Such a tag is given to extraction without its attributes (`defuse_markup`); no real page has one.
+MAX_ATTRIBUTES = 256
+MAX_TAG_CHARS = 1 << 20
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)(?=[^<>]{2048})[^<>]*>")
+MAX_TITLE_CHARS = 2_000  # an extracted title longer than this is cut (a 1 MB <title> stalled the analysis)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,6 +98,25 @@ def nesting_depth(html: str, stop_at: int = MAX_DEPTH) -> int:
                 if deepest > stop_at:
                     return deepest
     return deepest
+
+
+def defuse_markup(html: str) -> str:
+    """``html`` with the attributes of tags holding more than `MAX_ATTRIBUTES` of them (or longer than
+    `MAX_TAG_CHARS`) removed; every other tag is left as it is (one linear pass)."""
+    if len(html) < 2048:
+        return html
+    changed = False
+
+    def strip(m: re.Match[str]) -> str:
+        nonlocal changed
+        tag = m.group(0)
+        if tag.count("=") > MAX_ATTRIBUTES or len(tag) > MAX_TAG_CHARS:
+            changed = True
+            return f"<{m.group(1)}>"
+        return tag
+
+    out = _LONG_TAG.sub(strip, html)
+    return out if changed else html  # the page itself when nothing was removed (the caller checks identity)
 
 
 # errors no page can cause (a broken install or a bug in marsad itself): they stop the run instead of
@@ -152,9 +180,15 @@ class Guarded(Generic[T, R]):
         if problem:
             return InputError(page.source, problem)
         try:
+            if page.kind == "html":
+                defused = defuse_markup(page.content)
+                if defused is not page.content:
+                    page = replace(page, content=defused)
             article = call_with_deadline(self.fn, page, self.seconds)
             if isinstance(article, Article) and not has_visible_letters((article.title or "") + "\n" + article.text):
                 return InputError(page.source, "no article text found (no visible letters)")
+            if isinstance(article, Article) and article.title and len(article.title) > MAX_TITLE_CHARS:
+                article = replace(article, title=article.title[:MAX_TITLE_CHARS].rstrip() + "…")
             return article
         except DeadlineExceeded:
             return InputError(page.source, f"extraction took longer than {self.seconds:g} s; page not stored as an article")
@@ -205,5 +239,5 @@ def _warm_up(fn: Callable, stage: str) -> None:
         pass
 
 
-__all__ = ["MAX_DEPTH", "MAX_LINE_CHARS", "MAX_PARAGRAPHS", "PAGE_SECONDS", "DeadlineExceeded", "Guarded",
-           "call_with_deadline", "nesting_depth", "page_problem"]
+__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_LINE_CHARS", "MAX_PARAGRAPHS", "MAX_TITLE_CHARS", "PAGE_SECONDS",
+           "DeadlineExceeded", "Guarded", "call_with_deadline", "defuse_markup", "nesting_depth", "page_problem"]

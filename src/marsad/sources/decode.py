@@ -55,7 +55,13 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     if data.count(b"\x00") > len(data) // 100:
-        raise InputError(source, "binary file (NUL bytes, not text)")
+        # NUL bytes sprinkled through legacy-encoded text (a C string dump, a padded record): without them it
+        # is text; bytes that are binary for other reasons too (other control bytes) are still refused
+        without = data.replace(b"\x00", b"")
+        controls = sum(1 for b in without[:20000] if b < 32 and b not in (9, 10, 13))
+        if not without.strip() or controls > len(without[:20000]) * 0.05:
+            raise InputError(source, "binary file (NUL bytes, not text)")
+        data, head = without, without[:4096]
     declared = _declared_charset(head)
     if declared and declared.replace("_", "-") not in ("utf-8", "utf8"):
         try:

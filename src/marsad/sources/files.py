@@ -19,6 +19,14 @@ Nothing an input holds can stop the run, hang it or exhaust memory (issue #13):
   sizes, nesting depth) before use;
 * file names with undecodable bytes and text with lone surrogates are made
   storable (`marsad.textsafe`); URLs are validated (`clean_url`).
+
+And nothing is dropped or damaged without a line (cases a held-out hostile corpus
+found): WARC records whose Content-Length does not match, cut off at the end of the
+archive, or answered with an HTTP error status are named (warcio's own warnings
+never reach stderr); a download shorter than its Content-Length or a gzip body cut
+before its end is refused; a folder holding nothing readable is named; one file's
+unreadable records are named one by one up to `MAX_RECORD_ERRORS`, then counted on
+one line; a feed is read up to `MAX_FEED_ITEMS` entries.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import time
 import zlib
@@ -38,7 +47,7 @@ from urllib.parse import urlsplit
 
 from marsad.errors import InputError
 from marsad.model import Page
-from marsad.sources.decode import decode_bytes, has_visible_letters
+from marsad.sources.decode import _BINARY_MAGIC, decode_bytes, has_visible_letters
 from marsad.textsafe import safe_name, scrub_surrogates
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -52,12 +61,15 @@ MAX_PAGE_CHARS = 5_000_000
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_FEED_BYTES = 64 * 1024 * 1024
+MAX_FEED_ITEMS = 2_000  # entries read from one feed file (real feeds hold tens to hundreds)
 MAX_JSON_ARRAY_BYTES = 64 * 1024 * 1024
 MAX_JSON_DEPTH = 32  # a page record is flat; anything nested deeper than this is not one
 MAX_URL_CHARS = 8192
+MAX_RECORD_ERRORS = 100  # unreadable records of one file named one by one; more are counted on one line
 MAX_FIELD_CHARS = {"url": MAX_URL_CHARS, "fetched_at": 64, "date_extracted": 64, "title": 10_000}
 URL_DEADLINE = 60.0  # seconds for a whole download (a server trickling bytes cannot hold the run longer)
 URL_READ_TIMEOUT = 15.0  # seconds without a byte before a download is given up
+MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 
 
@@ -94,6 +106,7 @@ def discover(paths: Iterable[str]) -> Iterator[str | InputError]:
             continue
         if is_dir:
             problems: list[OSError] = []
+            found = 0
             for root, dirs, files in os.walk(p, onerror=problems.append):
                 dirs.sort()
                 for name in sorted(files):
@@ -101,9 +114,13 @@ def discover(paths: Iterable[str]) -> Iterator[str | InputError]:
                         continue
                     child = Path(root) / name
                     if _suffix(child) in known or "." not in name:
+                        found += 1
                         yield str(child)
             for exc in problems:  # an unreadable sub-folder is named, not skipped silently
                 yield InputError(exc.filename or raw, f"unreadable folder ({_reason(exc)})")
+            if not found and not problems:  # a folder given to read must not pass without a word
+                yield InputError(raw, "no file marsad reads in this folder (.txt, .html, .jsonl, .json, .warc, "
+                                 ".rss, .atom, .xml, or no extension)")
         elif exists:
             yield raw
         else:
@@ -117,9 +134,27 @@ def read_path(entry: str) -> Iterator[Page | InputError]:
     (pages yielded before it are kept).
     """
     try:
-        yield from _read_entry(entry)
+        yield from cap_record_errors(entry, _read_entry(entry))
     except Exception as exc:  # noqa: BLE001 - one input must not stop the run, whatever it does
         yield InputError(entry, f"unreadable ({type(exc).__name__}: {_reason(exc)})")
+
+
+def cap_record_errors(entry: str, items: Iterable[Page | InputError]) -> Iterator[Page | InputError]:
+    """``items``, with at most `MAX_RECORD_ERRORS` unreadable records of one file named one by one; the rest
+    are counted on one line (a file of 100,000 broken records is one bad input, not 100,000 lines)."""
+    prefix = safe_name(entry) + "#"
+    bad = 0
+    first: InputError | None = None
+    for item in items:
+        if isinstance(item, InputError) and item.source.startswith(prefix):
+            bad += 1
+            if bad > MAX_RECORD_ERRORS:
+                first = first or item
+                continue
+        yield item
+    if first is not None:
+        yield InputError(entry, f"{bad - MAX_RECORD_ERRORS:,} more unreadable records not listed one by one "
+                         f"(the first: {first.source[len(prefix) - 1:]}: {first.problem})")
 
 
 def _reason(exc: BaseException) -> str:
@@ -317,30 +352,46 @@ def _stream(data: bytes | BinaryIO) -> BinaryIO:
 
 
 def _read_jsonl(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputError]:
-    """Records one line at a time; no line is held beyond `MAX_RECORD_BYTES`."""
+    """Records one line at a time; no line is held beyond `MAX_RECORD_BYTES`.
+
+    Also read: a JSON array of records, one (pretty-printed) JSON object spanning several lines, a
+    byte-order mark at the start of any line (files glued together), and lines ended by CR alone (a
+    raw CR cannot occur inside a JSON string, so it can only end a line there).
+    """
     fh = _stream(data)
     first = fh.read(_CHUNK)
-    stripped = first.lstrip(b" \t\r\n\xef\xbb\xbf")
-    if not stripped:
+    head = first.lstrip(b" \t\r\n\xef\xbb\xbf")
+    if not head:
         yield InputError(entry, "empty file")
         return
-    if stripped.startswith(b"["):  # a JSON array of records is accepted too
+    if b"\r" in first and b"\n" not in first:  # old Mac line ends
+        first, fh = first.replace(b"\r", b"\n"), _CrAsNewline(fh)
+    line1 = head.replace(b"\r", b"\n").split(b"\n", 1)[0] if b"\n" in head.replace(b"\r", b"\n") else None
+    whole = head.startswith(b"[") or (
+        head.startswith(b"{") and line1 is not None and _parse_json(line1.decode("utf-8", "replace"))[1] is not None)
+    if whole:  # a JSON array of records, or one object over several lines
         rest = fh.read(MAX_JSON_ARRAY_BYTES + 1 - len(first))
         data = first + rest
         if len(data) > MAX_JSON_ARRAY_BYTES:
-            yield InputError(entry, f"JSON array too large (> {MAX_JSON_ARRAY_BYTES >> 20} MB; use one record per line)")
-            return
-        try:
-            text, _ = decode_bytes(data, entry)
-        except InputError as err:
-            yield err
-            return
-        records, problem = _parse_json(text.lstrip("\ufeff"))
+            if head.startswith(b"["):
+                yield InputError(entry, f"JSON array too large (> {MAX_JSON_ARRAY_BYTES >> 20} MB; use one record per line)")
+                return
+            records, problem = None, "too large to read whole"
+        else:
+            try:
+                text, _ = decode_bytes(data, entry)
+            except InputError as err:
+                yield err
+                return
+            records, problem = _parse_json(text.lstrip("\ufeff"))
         if problem and b"\n" in data.strip():
-            # not one array: JSON lines whose first record is one (or is broken); read it line by line
-            first, fh = data, io.BytesIO()
+            # not one value: JSON lines whose first record is one (or is broken); read it line by line
+            first, fh = data, fh if len(data) > MAX_JSON_ARRAY_BYTES else io.BytesIO()
         elif problem:
             yield InputError(entry, problem)
+            return
+        elif isinstance(records, dict):
+            yield _record_page(f"{entry}#1", records)
             return
         elif not isinstance(records, list):
             yield InputError(entry, "not a JSON array of records")
@@ -360,8 +411,7 @@ def _read_jsonl(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputErro
         if too_long:
             yield InputError(src, f"record too large (> {MAX_RECORD_BYTES >> 20} MB)")
             continue
-        if n == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
+        line = line.removeprefix(b"\xef\xbb\xbf")  # on any line: files with a byte-order mark, concatenated
         if not line.strip():
             continue
         try:
@@ -371,6 +421,16 @@ def _read_jsonl(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputErro
             continue
         rec, problem = _parse_json(raw)
         yield InputError(src, problem) if problem else _record_page(src, rec)
+
+
+class _CrAsNewline:
+    """A file whose lines end with CR alone, read as if they ended with LF."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        return self.fh.read(size).replace(b"\r", b"\n")
 
 
 class _PrefixedReader:
@@ -415,51 +475,233 @@ class _PrefixedReader:
 
 
 # -- WARC ---------------------------------------------------------------------
-def _read_warc(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputError]:
-    """Response records of a WARC archive, streamed record by record; each record's body is capped."""
-    fh = _stream(data)
+def _quiet_archive_iterator():
+    """warcio's `ArchiveIterator`, quiet: where a record does not end where its ``Content-Length`` says,
+    warcio writes a warning with the raw bytes to stderr; this one counts it in ``err_count`` only (the
+    reader reports the record on its one line)."""
     from warcio.archiveiterator import ArchiveIterator
+
+    class QuietArchiveIterator(ArchiveIterator):
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            super().__init__(*args, **kwargs)
+            # header lines and header counts bounded: warcio grows a long line 16 KB at a time (a 40 MB
+            # "header" took minutes) and keeps every header of a block (millions of them)
+            for name in ("warc_parser", "http_parser", "http_req_parser"):
+                if hasattr(self.loader, name):
+                    setattr(self.loader, name, _BoundedHeaderParser(getattr(self.loader, name)))
+
+        def _consume_blanklines(self):  # noqa: ANN202 - warcio's method, without the write to stderr
+            empty_size, first_line = 0, True
+            while True:
+                line = self.reader.readline(MAX_WARC_HEADER_LINE)
+                if len(line) == 0:
+                    return None, empty_size
+                if len(line.rstrip()) == 0 or first_line:
+                    empty_size += len(line)
+                    if len(line.rstrip()) != 0:
+                        self.err_count += 1  # the record before overran or stopped short of its real end
+                    first_line = False
+                    continue
+                return line, empty_size
+
+    return QuietArchiveIterator
+
+
+class _BoundedHeaderParser:
+    """A warcio header parser reading at most `MAX_WARC_HEADERS` lines of at most `MAX_WARC_HEADER_LINE` bytes."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def parse(self, stream: Any, full_statusline: Any = None) -> Any:
+        return self.inner.parse(_BoundedLines(stream), full_statusline)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class _BoundedLines:
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.lines = stream, 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        self.lines += 1
+        if self.lines > MAX_WARC_HEADERS:
+            raise ValueError(f"more than {MAX_WARC_HEADERS:,} header lines")
+        line = self.stream.readline(MAX_WARC_HEADER_LINE + 1)
+        if len(line) > MAX_WARC_HEADER_LINE:
+            raise ValueError(f"header line longer than {MAX_WARC_HEADER_LINE >> 10} KB")
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+MAX_WARC_HEADER_LINE = 64 * 1024
+MAX_WARC_HEADERS = 1000
+_WARC_PAGE_RECORDS = ("response", "resource", "conversion")  # resource/conversion: a stored or extracted document
+_WARC_RESYNC = re.compile(rb"(?:^|\n)WARC/1\.[01]\r?\n")
+MAX_WARC_RESYNCS = 100
+
+
+def warc_records(fh: BinaryIO):  # noqa: ANN201 - yields warcio records
+    """warcio records of an archive, without warcio's warnings on stderr (see `_quiet_archive_iterator`)."""
+    return _quiet_archive_iterator()(fh)
+
+
+def _size(fh: BinaryIO) -> int | None:
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        if isinstance(fh, io.BytesIO):
+            return len(fh.getbuffer())
+        return None
+
+
+def _read_warc(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputError]:
+    """Page records of a WARC archive (see `_warc_items`); an archive that yields nothing says so."""
+    said = False
+    for item in _warc_items(entry, data):
+        said = True
+        yield item
+    if not said:
+        yield InputError(entry, "no pages in the archive (no HTML or text response record)")
+
+
+def _warc_items(entry: str, data: bytes | BinaryIO) -> Iterator[Page | InputError]:
+    """Page records of a WARC archive, streamed record by record; each record's body is capped.
+
+    Nothing is dropped without a line (issue #13): a record whose ``Content-Length`` does not match
+    where it really ends (it overran into the next record or stopped short) is named and not stored,
+    and the reader starts again at the next record header it finds; a record cut off at the end of the
+    file, a response with an HTTP error status, a target that is not http(s) are named.  An archive
+    gzipped as one stream (instead of one gzip member per record) is read through the stream.
+    """
     from warcio.exceptions import ArchiveLoadFailed
 
-    n = 0
-    try:
-        for n, record in enumerate(ArchiveIterator(fh), 1):  # noqa: B007 - n is reported below
-            if record.rec_type != "response":
-                continue
-            src = f"{entry}#{n}"
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            if record.http_headers is None:
-                # warcio parses HTTP headers only for http(s) targets: anything else is named, not dropped
-                if url and not clean_url(url):
-                    yield InputError(src, f"record skipped: target is not an http(s) URL ({safe_name(url[:80])})")
+    fh = _stream(data)
+    seekable = fh.seekable()
+    base = fh.tell() if seekable else 0
+    n = skip = resyncs = 0
+    gz_stream = False
+    resumed_at = base
+    while True:
+        it = warc_records(fh)
+        pending: list[Page | InputError] = []  # the last record's items, held until its length is confirmed
+        seen_errs = [0]
+
+        def confirmed(it=it, pending=pending, seen_errs=seen_errs) -> Iterator[Page | InputError]:  # noqa: ANN001
+            bad = it.err_count > seen_errs[0]  # warcio found no record boundary where this record said it ends
+            seen_errs[0] = it.err_count
+            for item in pending:
+                if bad and isinstance(item, Page):
+                    yield InputError(item.source, "record length (Content-Length) does not match where the record "
+                                     "ends; not stored")
                 else:
-                    yield InputError(src, "record skipped: response without HTTP headers")
-                continue
-            ctype = record.http_headers.get_header("Content-Type") or ""
-            if "html" not in ctype and "text" not in ctype:
-                continue
-            date = record.rec_headers.get_header("WARC-Date")
-            body = record.content_stream().read(MAX_RECORD_BYTES + 1)
-            if len(body) > MAX_RECORD_BYTES:
-                yield InputError(src, f"record too large (> {MAX_RECORD_BYTES >> 20} MB, after decompression)")
-                continue
-            missing = getattr(record.raw_stream, "limit", 0)
-            if missing > 0:
-                yield InputError(src, f"record cut short ({missing:,} bytes missing); not stored")
-                continue
-            try:
-                text, enc = decode_bytes(body, src)
-            except InputError as err:
-                yield err
-                continue
-            kind = "html" if "html" in ctype or _looks_html(text) else "text"
-            yield _make_page(src, kind, text, url=url, fetched_at=date, encoding=enc)
-    except (ArchiveLoadFailed, gzip.BadGzipFile, EOFError, ValueError, zlib.error, OSError) as exc:
-        where = f" after record {n}" if n else ""
-        yield InputError(entry, f"not a readable WARC archive{where} ({_reason(exc)[:120]})")
-        return
+                    yield item
+            pending.clear()
+
+        failure: BaseException | None = None
+        try:
+            for record in it:
+                yield from confirmed()
+                n += 1
+                if n > skip:
+                    pending.extend(_warc_record(entry, n, record))
+            yield from confirmed()
+        except (ArchiveLoadFailed, gzip.BadGzipFile, EOFError, ValueError, zlib.error, OSError, OverflowError) as exc:
+            yield from confirmed()
+            failure = exc
+        end = sum(it.member_info) if it.member_info and not gz_stream else None  # file offset after the last record
+        if failure is None:
+            if end is not None and seekable:
+                fh.seek(end)
+                if fh.read(1 << 16).strip(b"\r\n\t \x00"):
+                    yield InputError(f"{entry}#{n + 1}", "record cut short at the end of the archive (bytes that are "
+                                     "not a whole record); not stored")
+            break
+        message = _reason(failure)
+        if "non-chunked gzip" in message and not gz_stream and seekable:
+            # one gzip stream for the whole archive (valid gzip, not one member per record): read it decompressed,
+            # skipping the records already read
+            fh.seek(base)
+            fh, gz_stream, skip, n = gzip.GzipFile(fileobj=fh), True, n, 0
+            continue
+        resume = None
+        if not gz_stream and seekable and n and resyncs < MAX_WARC_RESYNCS:
+            resume = _next_warc_header(fh, max(end or 0, resumed_at))
+        if resume is None:
+            where = f" after record {n}" if n else ""
+            yield InputError(entry, f"not a readable WARC archive{where} ({message[:120]})")
+            return
+        resyncs += 1
+        yield InputError(f"{entry}#{n + 1}", f"not a WARC record ({message[:100]}); skipped to the next record")
+        n += 1
+        fh.seek(resumed_at := resume)
     if n == 0:
         yield InputError(entry, "no WARC records")
+
+
+def _next_warc_header(fh: BinaryIO, after: int) -> int | None:
+    """Offset of the next ``WARC/1.x`` header line after ``after`` (searched in the next 64 MB), or None."""
+    fh.seek(after + 1)
+    pos = after + 1
+    tail = b""
+    while pos - after < 64 << 20:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            return None
+        buf = tail + chunk
+        m = _WARC_RESYNC.search(buf)
+        if m:
+            return pos - len(tail) + m.start() + (1 if buf[m.start():m.start() + 1] == b"\n" else 0)
+        tail = buf[-16:]
+        pos += len(chunk)
+    return None
+
+
+def _warc_record(entry: str, n: int, record) -> Iterator[Page | InputError]:  # noqa: ANN001 - a warcio record
+    """The page of one record (or why it is not one); records that are not documents yield nothing."""
+    if record.rec_type not in _WARC_PAGE_RECORDS:
+        return
+    src = f"{entry}#{n}"
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if record.rec_type == "response":
+        if record.http_headers is None:
+            # warcio parses HTTP headers only for http(s) targets: anything else is named, not dropped
+            if url and not clean_url(url):
+                yield InputError(src, f"record skipped: target is not an http(s) URL ({safe_name(url[:80])})")
+            else:
+                yield InputError(src, "record skipped: response without HTTP headers")
+            return
+        status = (record.http_headers.get_statuscode() or "").strip()
+        ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+        if status[:1] != "2":
+            if "html" in ctype or "text" in ctype or not ctype:
+                yield InputError(src, f"record skipped: HTTP status {safe_name(status[:20]) or '?'}, not a page")
+            return
+    else:
+        ctype = (record.rec_headers.get_header("Content-Type") or "").lower()
+    if ctype and "html" not in ctype and "text" not in ctype:
+        return  # an image, a script, a style sheet: not a page
+    date = record.rec_headers.get_header("WARC-Date")
+    body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    if len(body) > MAX_RECORD_BYTES:
+        yield InputError(src, f"record too large (> {MAX_RECORD_BYTES >> 20} MB, after decompression)")
+        return
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing > 0:
+        yield InputError(src, f"record cut short ({missing:,} bytes missing); not stored")
+        return
+    if not ctype and body.startswith(_BINARY_MAGIC):
+        return  # no Content-Type, and the body is an image or an archive: not a page
+    try:
+        text, enc = decode_bytes(body, src)
+    except InputError as err:
+        yield err
+        return
+    kind = "html" if "html" in ctype or _looks_html(text) else "text"
+    yield _make_page(src, kind, text, url=url if clean_url(url) else None, fetched_at=date, encoding=enc)
 
 
 # -- feeds ---------------------------------------------------------------------
@@ -469,6 +711,12 @@ def _read_feed(entry: str, data: bytes) -> Iterator[Page | InputError]:
     if not data.strip():
         yield InputError(entry, "empty file")
         return
+    cut = _nth_item(data, MAX_FEED_ITEMS)
+    if cut is not None:
+        # feedparser takes about 1.5 ms and 5 KB of memory per entry (100,000 entries: minutes, 600 MB, before any
+        # page deadline): a feed longer than any real one is read up to its limit, and says so
+        data = data[:cut]
+        yield InputError(entry, f"feed has more than {MAX_FEED_ITEMS:,} entries; only the first {MAX_FEED_ITEMS:,} were read")
     feed = feedparser.parse(data)
     if not feed.entries:
         if feed.bozo:
@@ -490,6 +738,17 @@ def _read_feed(entry: str, data: bytes) -> Iterator[Page | InputError]:
             f'<meta property="article:published_time" content="{_esc(when)}">' if isinstance(when, str) else ""
         ) + f"</head><body><article><h1>{_esc(title)}</h1>{body}</article></body></html>"
         yield _make_page(src, "html", html, url=url, fetched_at=when)
+
+
+_FEED_ITEM = re.compile(rb"<(?:item|entry)[\s>/]")
+
+
+def _nth_item(data: bytes, n: int) -> int | None:
+    """Offset of the start of entry ``n + 1`` (an ``<item>`` or ``<entry>``), or None when there are no more than ``n``."""
+    for k, m in enumerate(_FEED_ITEM.finditer(data)):
+        if k == n:
+            return m.start()
+    return None
 
 
 def _esc(s: str) -> str:
@@ -518,56 +777,117 @@ def _read_url(url: str) -> Iterator[Page | InputError]:
 
 
 def fetch_url(url: str, *, deadline: float = URL_DEADLINE, cap: int = MAX_FILE_BYTES,
-              read_timeout: float = URL_READ_TIMEOUT) -> tuple[bytes, str]:
+              read_timeout: float = URL_READ_TIMEOUT, max_redirects: int = MAX_REDIRECTS) -> tuple[bytes, str]:
     """``(body, content type)`` of an http(s) URL, or `InputError`.
 
-    The whole download must finish within ``deadline`` seconds and the body (after
-    ``Content-Encoding: gzip``/``deflate`` is undone) stay within ``cap`` bytes.
+    The whole exchange — connecting, the status line and headers, every redirect, the body — must
+    finish within ``deadline`` seconds (a watchdog closes the connection when it has not: a server that
+    trickles its headers one byte at a time cannot hold the run either), and the body (after
+    ``Content-Encoding: gzip``/``deflate`` is undone) stay within ``cap`` bytes.  Redirects are followed
+    to http(s) URLs only; a body shorter than its ``Content-Length``, or a compressed body that stops
+    before its end, is refused as cut short instead of being stored as a partial page.
     """
     import http.client
-    import urllib.error
-    import urllib.request
+    import threading
+    from urllib.parse import urljoin
 
     start = time.monotonic()
-    req = urllib.request.Request(url, headers={"User-Agent": "marsad/0.1 (+news research)",
-                                               "Accept-Encoding": "gzip, deflate"})
-    try:
-        resp = urllib.request.urlopen(req, timeout=min(read_timeout, deadline))  # noqa: S310 - user-given URL
-    except urllib.error.HTTPError as exc:
-        raise InputError(url, f"could not fetch (HTTP {exc.code})") from None
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
-        raise InputError(url, f"could not fetch ({_reason(getattr(exc, 'reason', exc) if isinstance(getattr(exc, 'reason', None), BaseException) else exc)})") from None
-    with resp:
-        ctype = resp.headers.get("Content-Type", "") or ""
-        encoding = (resp.headers.get("Content-Encoding", "") or "identity").strip().lower()
-        if encoding in ("gzip", "x-gzip"):
-            decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            decomp = zlib.decompressobj()
-        elif encoding in ("identity", ""):
-            decomp = None
-        else:
-            raise InputError(url, f"unsupported Content-Encoding ({encoding[:40]})")
-        out = bytearray()
+    first = url
+    for _ in range(max_redirects + 1):
+        parts = urlsplit(url)
+        remaining = deadline - (time.monotonic() - start)
+        if remaining <= 0:
+            raise InputError(first, f"download took longer than {deadline:.0f} s")
+        cls = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
+        conn = cls(parts.hostname, parts.port, timeout=min(read_timeout, remaining))
+        expired = threading.Event()
+
+        def _expire(conn=conn, expired=expired) -> None:
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(2)  # SHUT_RDWR: wakes a read blocked on the socket
+                except OSError:
+                    pass
+
+        watchdog = threading.Timer(remaining, _expire)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            while True:
-                if time.monotonic() - start > deadline:
-                    raise InputError(url, f"download took longer than {deadline:.0f} s")
-                chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
-                if not chunk:
-                    break
-                if decomp is not None:
-                    # never expand more than the cap allows: a gzip bomb stops here
-                    chunk = decomp.decompress(chunk, cap + 1 - len(out))
-                out += chunk
-                if len(out) > cap:
-                    raise InputError(url, f"response too large (> {cap >> 20} MB)")
-        except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            raise InputError(url, f"could not fetch ({_reason(exc)})") from None
-        except zlib.error as exc:
-            raise InputError(url, f"could not fetch (bad {encoding} body: {_reason(exc)})") from None
-        if decomp is not None:
-            out += decomp.flush(max(0, cap + 1 - len(out)))
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            conn.request("GET", target, headers={"User-Agent": "marsad/0.1 (+news research)",
+                                                 "Accept-Encoding": "gzip, deflate", "Connection": "close"})
+            resp = conn.getresponse()
+            if resp.status in (301, 302, 303, 307, 308):
+                location = resp.getheader("Location") or ""
+                new = urljoin(url, location.strip())
+                if not clean_url(new):
+                    raise InputError(first, f"redirected to a URL that is not http(s) ({safe_name(location[:80])})")
+                url = new
+                continue
+            if not 200 <= resp.status < 300:
+                raise InputError(first, f"could not fetch (HTTP {resp.status})")
+            return _read_body(first, resp, start, deadline, cap, expired)
+        except InputError:
+            raise
+        except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
+            if expired.is_set():
+                raise InputError(first, f"download took longer than {deadline:.0f} s") from None
+            raise InputError(first, f"could not fetch ({_reason(exc)})") from None
+        finally:
+            watchdog.cancel()
+            conn.close()
+    raise InputError(first, f"could not fetch (more than {max_redirects} redirects)")
+
+
+def _read_body(url: str, resp: Any, start: float, deadline: float, cap: int, expired: Any) -> tuple[bytes, str]:
+    """The body of a 2xx response, decompressed, capped, within the deadline (see `fetch_url`)."""
+    import http.client
+
+    ctype = resp.getheader("Content-Type", "") or ""
+    encoding = (resp.getheader("Content-Encoding", "") or "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decomp = zlib.decompressobj()
+    elif encoding in ("identity", ""):
+        decomp = None
+    else:
+        raise InputError(url, f"unsupported Content-Encoding ({encoding[:40]})")
+    declared = resp.getheader("Content-Length")
+    out = bytearray()
+    received = 0
+    try:
+        while True:
+            if time.monotonic() - start > deadline or expired.is_set():
+                raise InputError(url, f"download took longer than {deadline:.0f} s")
+            chunk = resp.read1(_CHUNK)
+            if not chunk:
+                break
+            received += len(chunk)
+            if decomp is not None:
+                # never expand more than the cap allows: a gzip bomb stops here
+                chunk = decomp.decompress(chunk, cap + 1 - len(out))
+            out += chunk
             if len(out) > cap:
                 raise InputError(url, f"response too large (> {cap >> 20} MB)")
+    except http.client.IncompleteRead as exc:
+        raise InputError(url, f"download cut short ({len(exc.partial):,} bytes, then the connection closed)") from None
+    except (TimeoutError, OSError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            raise InputError(url, f"download took longer than {deadline:.0f} s") from None
+        raise InputError(url, f"could not fetch ({_reason(exc)})") from None
+    except zlib.error as exc:
+        raise InputError(url, f"could not fetch (bad {encoding} body: {_reason(exc)})") from None
+    if expired.is_set():
+        raise InputError(url, f"download took longer than {deadline:.0f} s")
+    if declared and declared.strip().isdigit() and received < int(declared):
+        raise InputError(url, f"download cut short ({received:,} of {int(declared):,} bytes)")
+    if decomp is not None:
+        out += decomp.flush(max(0, cap + 1 - len(out)))
+        if len(out) > cap:
+            raise InputError(url, f"response too large (> {cap >> 20} MB)")
+        if not decomp.eof:
+            raise InputError(url, f"download cut short (the {encoding} body stops before its end)")
     return bytes(out), ctype

@@ -21,7 +21,9 @@ Every outcome is a `FetchResult`; the fetcher never raises for a bad URL or a ba
 from __future__ import annotations
 
 import codecs
+import contextlib
 import random
+import socket
 import threading
 import time
 import zlib
@@ -235,15 +237,44 @@ class Fetcher:
             with self._count_lock:
                 self.requests += 1
             t0 = time.monotonic()
+            # the deadline covers the whole exchange, status line and headers included (a server trickling
+            # header lines, each within the read timeout, held a fetch for minutes): a watchdog shuts the
+            # socket down when it passes.  One connection per request ("Connection: close"), so the
+            # socket of this request is known (httpx reports it to the trace hook when it connects).
+            streams: list[Any] = []
+            expired = threading.Event()
+
+            def trace(event: str, info: dict) -> None:
+                if event in ("connection.connect_tcp.complete", "connection.start_tls.complete") and info.get("return_value"):
+                    streams.append(info["return_value"])
+
+            def expire() -> None:
+                expired.set()
+                for stream in streams:
+                    sock = stream.get_extra_info("socket")
+                    if sock is not None:
+                        with contextlib.suppress(OSError):
+                            sock.shutdown(socket.SHUT_RDWR)
+
+            watchdog = threading.Timer(self.settings.deadline, expire)
+            watchdog.daemon = True
+            watchdog.start()
             try:
-                with self.client.stream("GET", url, headers=headers) as resp:
-                    return self._read(url, resp, t0, accept, max_bytes)
+                with self.client.stream("GET", url, headers={**headers, "Connection": "close"},
+                                        extensions={"trace": trace}) as resp:
+                    res = self._read(url, resp, t0, accept, max_bytes)
+                if expired.is_set():  # the body ended because the watchdog shut the socket: it is not whole
+                    return FetchResult(url, "deadline", status=res.status, content_type=res.content_type,
+                                       error=f"download not finished after {self.settings.deadline:g} s")
+                return res
             except httpx.TimeoutException as exc:
                 return FetchResult(url, "timeout", error=f"timed out ({type(exc).__name__})")
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # transport errors, InvalidURL, decoding errors of a broken gzip body, ...
+                if expired.is_set():
+                    return FetchResult(url, "deadline", error=f"download not finished after {self.settings.deadline:g} s")
                 return FetchResult(url, "network", error=f"{type(exc).__name__}: {exc}"[:300])
-            except httpx.HTTPError as exc:  # InvalidURL, decoding errors of a broken gzip body, ...
-                return FetchResult(url, "network", error=f"{type(exc).__name__}: {exc}"[:300])
+            finally:
+                watchdog.cancel()
 
     def _read(self, url: str, resp: httpx.Response, t0: float, accept: str, max_bytes: int) -> FetchResult:
         status = resp.status_code
@@ -273,7 +304,16 @@ class Fetcher:
             return FetchResult(url, "too-large", status=status, content_type=ctype,
                                error=f"body of {int(declared)} bytes > cap of {max_bytes}")
         buf = bytearray()
-        for chunk in resp.iter_bytes():
+        # a gzip body is decompressed here, not by httpx: httpx accepts a gzip stream cut before its end and the
+        # page would be stored half (no silent damage, issue #13); the cap holds after decompression
+        gz = zlib.decompressobj(16 + zlib.MAX_WBITS) if not resp.is_stream_consumed and resp.headers.get(
+            "content-encoding", "").strip().lower() in ("gzip", "x-gzip") else None  # (consumed: a test transport)
+        for chunk in (resp.iter_raw() if gz is not None else resp.iter_bytes()):
+            if gz is not None:
+                try:
+                    chunk = gz.decompress(chunk, max_bytes + 1 - len(buf))
+                except zlib.error as exc:
+                    return FetchResult(url, "network", status=status, content_type=ctype, error=f"DecodingError: {exc}")
             buf += chunk
             if len(buf) > max_bytes:
                 return FetchResult(url, "too-large", status=status, content_type=ctype,
@@ -281,6 +321,9 @@ class Fetcher:
             if time.monotonic() - t0 > self.settings.deadline:
                 return FetchResult(url, "deadline", status=status, content_type=ctype,
                                    error=f"download not finished after {self.settings.deadline:g} s")
+        if gz is not None and not gz.eof:
+            return FetchResult(url, "undecodable", status=status, content_type=ctype,
+                               error="gzip body cut before its end")
         body = bytes(buf)
         if accept == "feed" and body[:2] == b"\x1f\x8b":
             try:

@@ -11,6 +11,8 @@ grows with everything it has read.  What grows in a watcher's process (measured 
   would fill to that size.  `MemoryGuard` empties any of them that holds more than
   ``memo_entries`` between batches: they are pure functions, so results do not change,
   and the next batches fill them again with the words in use;
+* **token dicts** — extraction's per-token term cache (`TOKEN_DICTS`) is a plain dict dropped at
+  400k words; the guard empties it at the memo bound too (250k+ words by 10k SaudiNewsNet pages);
 * **SQLite's page cache** — the store asks for 128 MiB per connection, which a watcher's
   store passes at about 2,000 pages; the watcher's connection keeps `PAGE_CACHE_KIB`;
 * **freed memory kept by the C allocator** — a batch allocates and frees tens of MB of
@@ -19,7 +21,8 @@ grows with everything it has read.  What grows in a watcher's process (measured 
 Bounded by their owners, and filled within the first thousand or so pages: the neural
 recognizer's per-token projections (40k tokens, 192 MB, emptied when full) and the
 recognizer's per-word-type score table (150k types, emptied when full; its arrays double
-as it fills).  Each function here is a no-op where the system does not offer it.
+as it fills, so `MemoryGuard` empties it at three quarters of arrays of 64k types or more,
+before a doubling could take the watcher past what it had after its first thousand pages).  Each function here is a no-op where the system does not offer it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+# plain-dict token caches (no `lru_cache`, for speed) that a batch run lets grow to hundreds of thousands of
+# words: (module, its dicts), emptied together when the first holds more than ``memo_entries``
+TOKEN_DICTS = (("marsad.extract.clean", ("_TERM", "_IDF")),)
 PAGE_CACHE_KIB = 64 * 1024  # SQLite page cache of the watcher's connection (the store's own default: 128 MiB)
 MEMO_ENTRIES = 40_000  # per memo cache; the largest at 1k pages held 90k (SaudiNewsNet), at batch sizes 300k-600k
 
@@ -85,12 +91,25 @@ class MemoryGuard:
         self.cleared: dict[str, int] = {}  # memo cache -> times emptied (for the log and the soak)
 
     def after_batch(self) -> list[str]:
-        """Empty the memo caches over the bound; return their names."""
+        """Empty the memo caches over the bound (and the recognizer's type table before a doubling); return their names."""
         emptied = []
         for name, fn in memo_caches().items():
             if fn.cache_info().currsize > self.memo_entries:  # type: ignore[attr-defined]
                 fn.cache_clear()  # type: ignore[attr-defined]
                 self.cleared[name] = self.cleared.get(name, 0) + 1
                 emptied.append(name)
+        for module, names in TOKEN_DICTS:
+            mod = sys.modules.get(module)
+            dicts = [getattr(mod, n, None) for n in names] if mod is not None else []
+            if dicts and isinstance(dicts[0], dict) and len(dicts[0]) > self.memo_entries:
+                for d in dicts:
+                    d.clear()
+                name = f"{module}.{names[0]}"
+                self.cleared[name] = self.cleared.get(name, 0) + 1
+                emptied.append(name)
+        ner = sys.modules.get("marsad.analyze.ner")
+        if ner is not None and ner._shipped.cache_info().currsize and ner._shipped().bound_type_table():
+            self.cleared["recognizer type table"] = self.cleared.get("recognizer type table", 0) + 1
+            emptied.append("recognizer type table")
         release_freed()
         return emptied
