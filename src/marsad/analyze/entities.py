@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from marsad.analyze import ner
 from marsad.analyze.doc import LETTERS, WORD, Doc
-from marsad.arabic.clitics import strip_proclitic
+from marsad.arabic.clitics import DOUBLE_PROCLITICS, PROCLITICS, strip_proclitic
 from marsad.arabic.lexicons import mapping, table, word_set
 from marsad.arabic.normalize import normalize
 from marsad.model import Entity, Mention
@@ -93,8 +93,8 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
     i = 0
     while i < n_toks:
         key0, skey0 = keys[i], skeys[i]
-        bare = key0[1:] if key0[:1] in "وبلفك" and len(key0) > 3 else None
-        bare2 = key0[2:] if key0[:2] in _DOUBLE_CLITICS and len(key0) > 5 else None  # ولإندونيسيا
+        bare = key0[1:] if key0[:1] in PROCLITICS and len(key0) > 3 else None
+        bare2 = key0[2:] if key0[:2] in DOUBLE_PROCLITICS and len(key0) > 5 else None  # ولإندونيسيا
         variants = [v for v in dict.fromkeys((key0, skey0, skey0.removeprefix("ال"), bare, bare2)) if v and v in lengths]
         match = None
         for first in variants:
@@ -196,7 +196,6 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
 
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "كم", "نا", "ه")
 _CHAIN = ("بن", "بنت", "ابن", "ال", "ابو", "ابي", "ام")  # normalized: آل -> ال
-_DOUBLE_CLITICS = ("وب", "ول", "فب", "فل", "وك")
 _DASHES = ("-", "–")
 _STATE_HEADS = ("جمهوريه", "مملكه", "المملكه", "اماره", "سلطنه", "دوله")
 
@@ -365,7 +364,7 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
     merged: dict[tuple[int, int], str] = {}
     for (a, b), typ in sorted(out.items()):
         prev = next(((pa, pb) for (pa, pb), pt in merged.items() if pb == a and pt == typ == "LOC"), None)
-        if (prev and b - prev[0] <= 3 and _strip(keys[a]) == keys[a] and keys[a][:1] not in "وبلفك"
+        if (prev and b - prev[0] <= 3 and _strip(keys[a]) == keys[a] and keys[a][:1] not in PROCLITICS
                 and tuple(keys[prev[0]:prev[1]]) not in gz and tuple(keys[a:b]) not in gz):
             del merged[prev]
             merged[(prev[0], b)] = typ
@@ -391,7 +390,7 @@ def _named_after() -> tuple[dict[str, tuple[str, ...]], frozenset[str], frozense
 def _trigger_forms() -> frozenset[str]:
     """The words that open a state's body or an outlet's name, bare and with one or two proclitics."""
     words = word_set("state_bodies.txt") | word_set("outlet_prefixes.txt")
-    return frozenset(p + w for w in words for p in ("", *"وفبلك", *_DOUBLE_CLITICS))
+    return frozenset(p + w for w in words for p in ("", *PROCLITICS, *DOUBLE_PROCLITICS))
 
 
 def _head_word(key: str, heads: Iterable[str], stripped: str | None = None) -> str | None:
@@ -400,7 +399,7 @@ def _head_word(key: str, heads: Iterable[str], stripped: str | None = None) -> s
     ``stripped`` is ``_strip(key)`` when the caller has it (the document's stripped keys)."""
     if key in heads:
         return key
-    for k in (key[1:] if key[:1] in "وفبلك" else "", key[2:] if key[:2] in _DOUBLE_CLITICS else ""):
+    for k in (key[1:] if key[:1] in PROCLITICS else "", key[2:] if key[:2] in DOUBLE_PROCLITICS else ""):
         if k and k in heads:
             return k
     k = _strip(key) if stripped is None else stripped
@@ -510,12 +509,12 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
                 new[(a, b)] = "LOC"
                 continue
         elif typ == "LOC":
-            bare = _strip(keys[a]) == keys[a] and keys[a][:1] not in "وبلفك"  # مسجد بالجهراء: no name-head
+            bare = _strip(keys[a]) == keys[a] and keys[a][:1] not in PROCLITICS  # مسجد بالجهراء: no name-head
             if free(a - 1, a) and place_heads.get(_head_word(keys[a - 1], place_heads) or "") == "name" and bare:
                 taken[a - 1] = True
                 a -= 1
             elif (b - a == 1 and free(a - 2, a) and _head_word(keys[a - 2], org_heads) and bare
-                  and keys[a - 1][:1] not in "وفبلك" and _name_like(words[a - 1], keys[a - 1]) and not _is_time(keys[a - 1])):
+                  and keys[a - 1][:1] not in PROCLITICS and _name_like(words[a - 1], keys[a - 1]) and not _is_time(keys[a - 1])):
                 taken[a - 2] = taken[a - 1] = True
                 new[(a - 2, b)] = "ORG"  # مستشفى شرق جدة, مجلس شباب عسير
                 continue
@@ -693,7 +692,7 @@ def _proclitic_length(word: str, key: str, typ: str) -> int:
     """How many leading letters of a mention's first word are a conjunction or preposition (وسيرغي -> 1)."""
     from marsad.arabic.clitics import surface_count
 
-    if len(key) < 4 or key[0] not in "وفبلك" or key in word_set("first_names.txt"):
+    if len(key) < 4 or key[0] not in PROCLITICS or key in word_set("first_names.txt"):
         return 0
     rest = key[1:]
     if typ == "PERS" and key[0] in "بلك":

@@ -14,6 +14,8 @@ from marsad.arabic.lexicons import gz_table
 
 _DEFINITE = ("وال", "بال", "فال", "كال")
 _SINGLE = ("و", "ب", "ل", "ف", "ك")
+PROCLITICS = "".join(_SINGLE)  # the single-letter proclitics as one string: ``word[:1] in PROCLITICS``
+DOUBLE_PROCLITICS = ("وب", "ول", "فب", "فل", "وك")  # two of them in a row (ولإندونيسيا)
 
 
 @cache
