@@ -9,7 +9,9 @@ body token precision / recall / F1, the share of foreign tokens kept and the sha
 pages whose title was found; the first ``--html-pages`` pages of each family are also
 extracted from their HTML version.  The older marked / unmarked / mixed runs of
 `NoisyPageBuilder` and the seeds' gold are reported too.  Development used seed 1;
-the figures in the README come from seed 2027 (articles and layouts not seen while tuning).
+the figures in the README come from seed 2027 (articles and layouts not seen while tuning),
+checked on seeds nobody tuned on (90210; 31337 for issue #17's third pass: ``--out
+bench/results/extraction_eval_seed31337.json``).
 Writes bench/results/extraction_eval.json and a per-family Markdown table
 bench/results/extraction_families.md.
 """

@@ -11,7 +11,7 @@
    each; the 300,000-paragraph page bounded by the per-page deadline (60 s).
 2. The kill matrix of tests/e2e/test_kill.py: an uninterrupted digest of
    SaudiNewsNet pages, then ``--kills`` kills at a random point of each of the
-   eight stages, each followed by a resume compared with the uninterrupted result
+   seven stages (storylines are linked in the report stage), each followed by a resume compared with the uninterrupted result
    (16 pages by default, so that the whole matrix stays near ten minutes on two cores).
 """
 

@@ -29,9 +29,10 @@ def similarity(a: str | Article, b: str | Article) -> float:
     Each side is an `Article` or the text of a page (title on the first line, then
     the body; HTML is accepted).  About 1 means the same event, 2/3 the same
     storyline, 1/3 the same topic, 0 unrelated (``docs/labelling_guide.md``).  The
-    score is a logistic function of the term cosine, the title-to-lead cosine,
-    rarity-weighted entity overlap, shared figures and the gap between publication
-    days, the last three only when both sides have them
+    score is a logistic function of the term cosine, the title-to-lead cosine, the
+    cosine of word-vector meaning vectors, rarity-weighted entity overlap and shared
+    entities, shared figures and the gap between publication days, the last ones only
+    when both sides have them
     (`marsad.cluster.similarity.graded_similarity`).
     """
     arts = [x if isinstance(x, Article) else extract_text(x) for x in (a, b)]

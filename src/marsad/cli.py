@@ -153,7 +153,7 @@ def _digest_run(store, paths: list[str], out_dir: Path, quiet: bool, workers: in
                           notice=notice).run(paths)
         if report.new_pages + report.known_pages == 0:  # nothing readable: no report (an old one stays as it was)
             return report, None, None
-        json_path = write_digest(store, out_dir)
+        json_path = write_digest(store, out_dir, workers)
         html_path = write_site(store, out_dir)
     return report, json_path, html_path
 

@@ -38,8 +38,9 @@ from marsad.dedup.minhash import (
     PARA_THRESHOLD,
     BandIndex,
     Signatures,
-    containment,
     jaccard,
+    shingle_containment,
+    shingles,
     signatures,
 )
 from marsad.errors import InputError
@@ -57,6 +58,7 @@ from marsad.store.reports import (
     reader,
     story_rows,
     storyline_row,
+    with_storyline,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -310,13 +312,6 @@ class Pipeline:
             self.progress("cluster", min(k + step, total), total)
         return touched
 
-    def link_storylines(self, story_ids: set[str]) -> None:
-        """Attach stories to storylines, in one transaction (a killed run redoes it whole)."""
-        clusterer = OnlineClusterer(self.store.conn)
-        with self.store.batch():
-            for sid in sorted(story_ids):
-                clusterer.link(sid)
-
     def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
         duplicate_of = None
         if sigs.doc is not None:
@@ -328,6 +323,13 @@ class Pipeline:
             bands.add("doc", aid, sigs.doc)
         shared_stories: set[str] = set()
         texts: dict[str, tuple[str, ...]] = {aid: self.store.article(aid).paragraphs}
+        shingled: dict[tuple[str, int], set[bytes]] = {}
+
+        def shingles_of(article_id: str, para: int) -> set[bytes]:
+            if (article_id, para) not in shingled:
+                shingled[article_id, para] = shingles(texts[article_id][para], 3)
+            return shingled[article_id, para]
+
         for pi, psig in sigs.paragraphs:
             # verify the paragraphs sharing the most bands: a wire paragraph copied on hundreds of
             # pages would otherwise cost hundreds of exact checks
@@ -340,7 +342,7 @@ class Pipeline:
                 other_paras = texts[other_id]
                 if int(other_pi) >= len(other_paras):
                     continue
-                sim = containment(texts[aid][pi], other_paras[int(other_pi)])
+                sim = shingle_containment(shingles_of(aid, pi), shingles_of(other_id, int(other_pi)))
                 if sim >= PARA_THRESHOLD:
                     (a, pa), (b, pb) = sorted([(aid, pi), (other_id, int(other_pi))])
                     self.store.add_shared_paragraph(a, pa, b, pb, round(sim, 3))
@@ -383,7 +385,13 @@ class Pipeline:
         return self._map(partial(_with_reader, fn, self.store.path), items, total, REPORT_PARALLEL_MIN)
 
     def build_reports(self, story_ids: set[str]) -> None:
-        """Build the reports of these stories and of their storylines (in the workers); the main process writes them."""
+        """Link these stories to storylines and build their reports and their storylines' (in the workers).
+
+        The main process links each story (in story id order) just before it
+        writes the story's report, which the workers built meanwhile: linking, which runs in one process,
+        is hidden behind the reports instead of standing alone between the stages.  A story's report
+        reads nothing of storylines but its own storyline's id, which is set as the report is written.
+        """
         self._pools = []
         try:
             self._build_reports(sorted(story_ids))
@@ -393,19 +401,25 @@ class Pipeline:
     def _build_reports(self, order: list[str]) -> None:
         total = len(order)
         lines: set[str] = set()
-        for n, (sid, line_id, rows) in enumerate(self._map_store(story_report, order, total), 1):
-            if rows is None:  # no members
-                continue
+        clusterer = OnlineClusterer(self.store.conn)
+        results = iter(self._map_store(story_report, order, total))
+        for k in range(0, total, BATCH):
+            chunk = [next(results) for _ in order[k: k + BATCH]]
+            # the stories' storylines and their reports in one transaction: a killed run finds both to do
+            # (and one commit per batch: a link rewrites index pages all over the file)
             with self.store.batch():
-                put_story_rows(self.store, rows)
-                self.store.mark_story_clean(sid)
-                if line_id:
-                    # in the same transaction: a run killed before the storyline's report is written
-                    # finds the storyline still to do (it used to be remembered only in memory)
-                    self.store.mark_storyline_dirty(line_id)
-            if line_id:
-                lines.add(line_id)
-            self.progress("report", n, total)
+                for sid, _, rows in chunk:
+                    line_id = clusterer.link(sid)
+                    if rows is None:  # no members
+                        continue
+                    put_story_rows(self.store, with_storyline(rows, line_id))
+                    self.store.mark_story_clean(sid)
+                    if line_id:
+                        # in the same transaction: a run killed before the storyline's report is written
+                        # finds the storyline still to do (it used to be remembered only in memory)
+                        self.store.mark_storyline_dirty(line_id)
+                        lines.add(line_id)
+            self.progress("report", min(k + BATCH, total), total)
         lines |= self.store.dirty_storylines()
         order = sorted(lines)
         results = iter(self._map_store(storyline_report, order, len(order)))
@@ -455,11 +469,9 @@ class Pipeline:
         # stories a killed run clustered but did not finish are still dirty: redo their later stages
         touched |= self.store.dirty_stories()
         clock.mark("cluster")
-        self.link_storylines(touched)
-        clock.mark("storylines")
-        self.infer_dates(touched)
+        self.infer_dates(touched)  # (reads no storyline)
         clock.mark("dates")
-        self.build_reports(touched)
+        self.build_reports(touched)  # and the storylines, linked while the workers build the reports
         clock.mark("reports")
         # after the stories are readable: an update does not wait for the log to be copied into the file
         self.store.checkpoint(WAL_SOFT_LIMIT)
@@ -502,13 +514,21 @@ POOL_WINDOW = 1000  # tasks in flight at once: bounds the memory the pool holds
 
 
 def _windowed_map(pool, fn: Callable, items: Iterable) -> Iterable:
-    """``pool.map`` over windows of items, so a million pending pages are not all submitted at once."""
+    """``pool.map`` over windows of items, so a million pending pages are not all submitted at once.
+
+    The next window is submitted before the results of the current one are handed out: the caller
+    (which writes a batch, or clusters a chunk, between reads) would otherwise leave the workers idle
+    from the end of one window until it asked for the next result; this overlap is most of what
+    ``-j 2`` gains over ``-j 1``.  At most two windows are in flight.
+    """
     it = iter(items)
-    while True:
-        window = list(islice(it, POOL_WINDOW))
-        if not window:
-            return
-        yield from pool.map(fn, window, chunksize=16)
+    window = list(islice(it, POOL_WINDOW))
+    current = pool.map(fn, window, chunksize=16) if window else None
+    while current is not None:
+        following = list(islice(it, POOL_WINDOW))
+        ahead = pool.map(fn, following, chunksize=16) if following else None
+        yield from current
+        current = ahead
 
 
 def _with_reader(fn: Callable, path: str, item: object) -> object:

@@ -110,3 +110,32 @@ def test_streamed_digest_json_is_the_document_built_whole(tmp_path, seeds_dir):
     empty = Store(tmp_path / "empty.db")
     assert write_digest(empty, tmp_path / "out2").read_text(encoding="utf-8") == json.dumps(
         digest(empty), ensure_ascii=False, indent=1)
+
+
+def test_a_clusterer_that_keeps_few_story_states_in_memory_makes_the_same_stores(inputs, one_process, tmp_path,
+                                                                                  monkeypatch):
+    """The clusterer keeps only the most recently used story states (the rest are read back from the store):
+    with room for four states, the labelled stream's ~40 stories give the same stores as with the default."""
+    from marsad.cluster import online
+
+    monkeypatch.setattr(online, "STATE_CACHE", 4)
+    got = digest_fingerprint(inputs["labelled_stream"], tmp_path / "m.db", workers=1)
+    assert len(got["stories"]) > 4 * 4
+    assert not _differences(one_process["labelled_stream"], got)
+
+
+def test_digest_json_encoded_in_workers_is_the_same_document(inputs, tmp_path, monkeypatch):
+    """With workers, records are read and encoded in a pool, a chunk at a time: the same bytes, in order."""
+    from marsad.pipeline import Pipeline
+    from marsad.report import export
+    from marsad.store.db import Store
+
+    monkeypatch.setattr(export, "POOLED_MIN", 0)
+    monkeypatch.setattr(export, "POOLED_CHUNK", 7)  # chunks that end inside each part of the document
+    store = Store(tmp_path / "m.db")
+    Pipeline(store).run(inputs["labelled_stream"])
+    one = export.write_digest(store, tmp_path / "one").read_bytes()
+    pooled = export.write_digest(store, tmp_path / "pooled", workers=2).read_bytes()
+    assert pooled == one
+    assert len(json.loads(one)["articles"]) > 3 * 7
+    store.close()

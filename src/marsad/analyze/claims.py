@@ -361,5 +361,8 @@ def speech_subject(sentence: str, pos: int, offset: int, mentions: tuple[Mention
     return None
 
 
+_QUOTED = regex.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+
+
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in regex.finditer(r'"[^"]*"|“[^”]*”|«[^»]*»', sentence)]
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]

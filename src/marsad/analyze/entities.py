@@ -117,17 +117,23 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
         i += n
     # 2. roles: الرئيس الأذربيجاني إلهام علييف -> PERS on the name words
     roles_by_first = _roles_by_first()
+    in_title = [False] * n_toks  # words of a title that names an organisation (رئيس مجلس الوزراء)
+    in_gazetteer = list(taken)
     for i in range(n_toks):
         for role in roles_by_first.get(skeys[i], ()):
             n = len(role)
-            if tuple(keys[i + 1:i + n]) != role[1:]:
-                continue
+            if tuple(keys[i + 1:i + n]) != role[1:] or in_gazetteer[i]:
+                continue  # (a title inside a gazetteer name is none: شرم الشيخ)
+            if n > len(_title_words(" ".join(role))):
+                for k in range(i, i + n):
+                    in_title[k] = True
             j = i + n
             # skip adjectives of nationality after the role (الأذري, الروسي)
             while j < n_toks and keys[j].startswith("ال") and keys[j].endswith(("ي", "يه")):
                 j += 1
             start = j
-            while j < n_toks and j - start < 3 and (_name_like(words[j], keys[j]) or j == start and _family_name(keys[j])):
+            while j < n_toks and j - start < 3 and skeys[j] not in word_set("org_heads.txt") and (
+                    _name_like(words[j], keys[j]) or j == start and _family_name(keys[j])):
                 j += 1
             if j > start and not any(taken[start:j]):
                 spans[(start, j)] = "PERS"
@@ -137,11 +143,13 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
     # 2a. organisation heads: وزارة الصحة, هيئة الأرصاد الجوية, البنك المركزي
     org_heads = word_set("org_heads.txt")
     for i in range(n_toks):
-        if taken[i] or skeys[i] not in org_heads:
+        if taken[i] or skeys[i] not in org_heads or in_title[i]:
             continue
         j = i + 1
         while (j < n_toks and j - i <= 2 and not taken[j] and keys[j].startswith("ال") and keys[j] not in word_set("stopwords.txt")
-               and keys[j] not in _one_word_titles()):  # مستشفى الملك سعود: the title starts a name
+               and keys[j] not in _one_word_titles()  # مستشفى الملك سعود: the title starts a name
+               and not _is_role(keys[j])  # اللجنة الأستاذ, وزارة التعليم الآن (not الأمن العام)
+               and (not _is_time(keys[j]) or keys[j] in word_set("org_adjectives.txt"))):
             j += 1
         if j > i + 1:
             spans[(i, j)] = "ORG"
@@ -150,8 +158,8 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
     # 2b. a common given name followed by name-like words: دافيد ملكونيان
     first_names = word_set("first_names.txt")
     for i in range(n_toks):
-        if taken[i] or skeys[i] not in first_names or words[i].endswith("ى"):
-            continue  # (على is a preposition, علي a name: only the display tells them apart)
+        if taken[i] or skeys[i] not in first_names or words[i].endswith("ى") or i > 0 and keys[i - 1] in _CHAIN:
+            continue  # (على is a preposition, علي a name; after بن/آل the name chain takes the word)
         j = i + 1
         while (j < n_toks and j - i < 3 and not taken[j] and _name_like(words[j], keys[j])
                and skeys[j] not in first_names):
@@ -167,7 +175,7 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
         for (w_start, _), tags in zip(windows, tagged, strict=True):
             for sp in ner.spans(tags):
                 a, b = w_start + sp.start, w_start + sp.end
-                if sp.type == "MISC" or any(taken[a:b]):
+                if sp.type == "MISC" or any(taken[a:b]) or sp.type == "ORG" and all(in_title[a:b]):
                     continue
                 if b - a == 1 and (len(keys[a]) < 3 or keys[a].endswith(_ADJECTIVE_ENDINGS) and keys[a].startswith("ال")):
                     continue
@@ -176,6 +184,8 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
                 spans[(a, b)] = sp.type
                 for k in range(a, b):
                     taken[k] = True
+    # an organisation inside a title (لرئيس مجلس الوزراء) is the title's, not a mention of its own
+    spans = {(a, b): t for (a, b), t in spans.items() if not (t == "ORG" and all(in_title[a:b]))}
     # words that open a line and stand before a dash (a dateline: سبق - جدة:)
     line_starts = frozenset(i for i in range(n_toks - 1) if words[i + 1] in _DASHES
                             and (i == 0 or "\n" in text[doc.ends[i - 1]:doc.starts[i]]))
@@ -195,6 +205,8 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
 # and with one corpus signal: a word that is common with the article ال (مجموعة, زيارة) is a noun.
 
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "كم", "نا", "ه")
+_DUAL_ENDINGS = ("ان", "ين")
+_COMMITTEE_HEADS = ("لجنه", "لجان")  # normalized, without the article
 _CHAIN = ("بن", "بنت", "ابن", "ال", "ابو", "ابي", "ام")  # normalized: آل -> ال
 _DASHES = ("-", "–")
 _STATE_HEADS = ("جمهوريه", "مملكه", "المملكه", "اماره", "سلطنه", "دوله")
@@ -234,7 +246,7 @@ def _demonyms() -> frozenset[str]:
 
 @cache
 def _role_nouns() -> frozenset[str]:
-    base = word_set("role_nouns.txt") | {normalize(w) for r in word_set("roles.txt") for w in r.split()}
+    base = word_set("role_nouns.txt") | {w for r in word_set("roles.txt") for w in _title_words(r)}
     out = set(base)
     for w in base:
         stem = w.removeprefix("ال")
@@ -242,6 +254,17 @@ def _role_nouns() -> frozenset[str]:
         for suf in _PRONOUN_SUFFIXES:
             out.add(stem + suf)
     return frozenset(out)
+
+
+def _title_words(role: str) -> list[str]:
+    """The words of a title up to the organisation it names (رئيس مجلس الوزراء -> رئيس): مجلس and
+    الوزراء are not role words elsewhere."""
+    out = []
+    for w in role.split():
+        if w in word_set("org_heads.txt"):
+            break
+        out.append(w)
+    return out
 
 
 def _bare(key: str) -> str:
@@ -290,6 +313,8 @@ def _family_name(key: str, strict: bool = True) -> bool:
 
     if not key.startswith("ال") or len(key) < 5 or key in word_set("stopwords.txt"):
         return False
+    if key.startswith("الم") and key.endswith(("ين", "ون")) and len(key) >= 8:
+        return False  # المستفيدين, المشاركون: a participle's plural, not a family name
     if _is_demonym(key) or _is_time(key) or _is_role(key):
         return False
     seen = ner.shipped_lexicon().get(key, {})
@@ -312,9 +337,21 @@ def _bad_name_word(word: str, key: str, first: bool) -> bool:
         return False  # علي the name, not على the preposition (one key for both)
     if k in word_set("stopwords.txt") or k in word_set("name_stops.txt"):
         return True
-    if not first and len(k) > 4 and k.endswith(("ته", "تها", "تهم")) and not ner.shipped_lexicon().get(k, {}).get("PERS"):
+    seen = ner.shipped_lexicon().get(k, {})
+    whole = ner.shipped_lexicon().get(key, {})  # (the word as written: بادي is not ب + ادي)
+    if not first and len(k) > 4 and k.endswith(("ته", "تها", "تهم")) and not seen.get("PERS"):
         return True  # a noun with a pronoun (تهنئته)
-    return not first and k not in _CHAIN and not k.startswith("ال") and _common_noun(key)
+    if k in word_set("org_heads.txt") or _pronoun_noun(key):
+        return True  # رئيس مجلس (الشؤون): an organisation's head; باسمه, بانتقاله: a noun with a pronoun
+    if not first and key.startswith(("لل", "بال", "كال")):
+        return True  # فابيان للنصر, أوباما بالوعد: a preposition and the article end the name
+    if (first and (k.endswith("ات") or whole.get("O", 0) > 0 and not whole.get("PERS")) and _common_noun(key)
+            and "ال" + k not in _gazetteer_first_words() and k not in _known_surnames()):
+        return True  # ميليشيات صالح, شؤون المعلمين: a noun (common with the article) before the name; not فالح
+    if whole.get("O", 0) >= 8 and not whole.get("PERS") and k not in word_set("first_names.txt"):
+        return True  # a word the training text only knows outside names: a verb or noun after one (يؤكد, حقوق)
+    return (not first and k not in _CHAIN and not k.startswith("ال") and k not in _known_surnames()
+            and _common_noun(key))  # (كاميرون, هادي: a public figure's surname is a name)
 
 
 def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str],
@@ -337,19 +374,51 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
             if span:
                 out[span] = "LOC"
         else:
-            while b > a + 1 and _is_time(keys[b - 1]):
-                b -= 1  # البنك المركزي الأربعاء
+            if b - a == 1 and (keys[a] in _units() or _strip(keys[a]) in _units()):
+                continue  # ريال, دولار: a currency, not an organisation
+            for k in range(a + 1, b):
+                if keys[k] not in word_set("org_adjectives.txt") and (
+                        _strip(keys[k]) in word_set("stopwords.txt") or _is_time(keys[k]) or keys[k].startswith("بال")):
+                    b = k  # كلية الطب إن رغبت, اتحاد القدم الوقت, الاتحاد باللاعبين: the name ended before
+                    break
+            while b > a + 1 and keys[b - 1] not in word_set("org_adjectives.txt") and (
+                    _is_time(keys[b - 1]) or _strip(keys[b - 1]) in word_set("stopwords.txt")):
+                b -= 1  # البنك المركزي الأربعاء, للمنظمة في (not الأمن العام)
+            if b - a == 1 and _strip(keys[a]) in word_set("stopwords.txt"):
+                continue
             out[(a, b)] = typ
     out = _news_shapes(out, words, keys, skeys, line_starts)
+    # أمانة المنطقة, مجلس الإدارة: a head and a word that refers to the place or body it serves names none
+    generic = word_set("generic_places.txt")
+    heads = word_set("org_heads.txt")
+    out = {(a, b): t for (a, b), t in out.items()
+           if not (t == "ORG" and b - a == 2 and _strip(keys[a]) in heads and keys[a + 1] in generic)
+           and not (t == "ORG" and _functional_committee(a, b, keys))}
+    out = _coordinated_org_names(out, words, keys, heads)
     for (a, b) in out:
         for k in range(a, b):
             taken[k] = True
+    gz_index = _gazetteer_index()
     # غرفة أبها, بلدية العلا: an organisation head before a one-word place names the organisation
-    heads = word_set("org_heads.txt")
     for (a, b), typ in list(out.items()):
         if typ == "LOC" and b - a == 1 and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in heads:
             del out[(a, b)]
             out[(a - 1, b)] = "ORG"
+    # النادي + الأهلي: a definite head before a one-word name is part of it (a bare one is a descriptor:
+    # شركة سابك -> سابك)
+    for (a, b), typ in list(out.items()):
+        if (typ == "ORG" and b - a == 1 and a > 0 and not taken[a - 1] and keys[a - 1].startswith("ال")
+                and keys[a - 1][2:] in heads and keys[a].startswith("ال")):
+            del out[(a, b)]
+            out[(a - 1, b)] = "ORG"
+            taken[a - 1] = True
+    # مجلس التعاون + الخليج: a one-word region right after an organisation's name is part of it
+    for (a, b), typ in sorted(out.items()):
+        nxt = (b, b + 1)
+        if (typ == "ORG" and out.get(nxt) == "LOC" and (a, b) in out and keys[b].startswith("ال")
+                and _org_head(keys[a], heads) and tuple(keys[a:b + 1]) not in gz_index):
+            del out[(a, b)], out[nxt]
+            out[(a, b + 1)] = "ORG"
     # a quoted outlet's name is the outlet (قال المصدر لـ«الشرق الأوسط»), not a place
     from marsad.extract.outlets import known as known_outlet
 
@@ -371,6 +440,51 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
         else:
             merged[(a, b)] = typ
     return merged
+
+
+def _functional_committee(a: int, b: int, keys: list[str]) -> bool:
+    """A committee named by its function (لجنة الانضباط, اللجنة التنفيذية, لجنة الطوارئ الحكومية) is a
+    description, not a name; one with a state's adjective (لجنة مكافحة الإرهاب الروسية, اللجنة
+    البارالمبية السعودية), an international one (اللجنة الأولمبية الدولية) or a gazetteer name is named."""
+    if _strip(keys[a]).removeprefix("ال") not in _COMMITTEE_HEADS or tuple(keys[a:b]) in _gazetteer_index():
+        return False
+    rest = keys[a + 1:b]
+    return not any(_is_demonym(k) or k in ("الدوليه", "الدولي") or _strip(k) in _gazetteer_first_words() for k in rest)
+
+
+def _coordinated_org_names(out: dict[tuple[int, int], str], words: list[str], keys: list[str],
+                           heads: frozenset[str]) -> dict[tuple[int, int], str]:
+    """An organisation's name runs on over its coordinated fields: وزارة الثقافة والإعلام, وزارة الشؤون
+    البلدية والقروية, هيئة السياحة والتراث الوطني, البنك السعودي للتسليف والادخار."""
+    n = len(words)
+    starts = {a for (a, _) in out}
+    new: dict[tuple[int, int], str] = {}
+    for (a, b), typ in sorted(out.items()):
+        if typ == "ORG" and (_strip(keys[a]) in heads or _strip(keys[a]).removeprefix("ال") in heads):
+            end = b
+            if end + 1 < n and keys[end].startswith("لل") and keys[end + 1].startswith("وال") and end not in starts:
+                end += 1  # للتسليف (والادخار)
+            k = end
+            while (k < n and k - b < 4 and k not in starts and keys[k].startswith("وال") and len(keys[k]) > 5
+                   and _LETTERS.fullmatch(words[k]) and not _is_time(keys[k][1:]) and not _is_role(keys[k][1:])
+                   and not _is_demonym(keys[k][1:]) and _field_noun(keys[k][1:])):
+                k += 1
+                if k < n and k not in starts and keys[k].startswith("ال") and (
+                        keys[k].endswith("يه") or keys[k] in word_set("org_adjectives.txt")):
+                    k += 1  # والتراث الوطني
+            if k > end:
+                b = k
+        new[(a, b)] = typ
+    return new
+
+
+def _field_noun(key: str) -> bool:
+    """An article-prefixed noun (الإعلام, التخطيط), seen after a preposition (للإعلام, بالتخطيط), or an
+    adjective (القروية); not a verb of the article's shape (التقى)."""
+    from marsad.arabic.clitics import surface_count
+
+    rest = key[2:]
+    return key.endswith("يه") or surface_count("بال" + rest) + surface_count("لل" + rest) > 0
 
 
 @cache
@@ -619,27 +733,35 @@ def _join_people(spans: dict[tuple[int, int], str], keys: list[str]) -> dict[tup
 
 def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: list[bool]) -> tuple[int, int] | None:
     own = b  # tokens before this were this span's own
-    while a < b and (_bad_name_word(words[a], keys[a], True) or _is_demonym(keys[a]) or _strip(keys[a]) in _CHAIN[:3]
-                     or keys[a].startswith("لل")):
-        a += 1
+    while a < b and ((_bad_name_word(words[a], keys[a], True) and not (a + 1 < len(keys) and keys[a + 1] in _CHAIN[:3]))
+                     or _is_demonym(keys[a]) or _strip(keys[a]) in _CHAIN[:3] or keys[a].startswith("لل")):
+        a += 1  # (a word before بن is a given name: عيد بن سعيد)
     if a > 0 and a < b and not taken[a - 1] and (_strip(keys[a - 1]) in ("ابو", "ام") or (
             keys[a - 1] in word_set("first_names.txt") and not words[a - 1].endswith("ى"))):
         a -= 1  # أبو محمد الجولاني; علي + عبدالله صالح
     end = a
     while end < b and (end == a or not _bad_name_word(words[end], keys[end], False)):
-        if end > a and keys[end][:1] == "و" and _proclitic_length(words[end], keys[end], "PERS"):
-            break  # محمد ولافي: two people
+        if end > a and keys[end][:1] == "و" and _proclitic_length(words[end], keys[end], "PERS") and (
+                _strip(keys[end - 1]) not in _CHAIN):
+            break  # محمد ولافي: two people (but مبارك بن محمد آل وديان is one)
         end += 1
     b = end
-    while b > a and _strip(keys[b - 1]) in _CHAIN[:3]:
-        b -= 1  # never end on بن
+    if (b - a >= 1 and _strip(keys[b - 1]) in ("ابو", "ام") and b < len(words) and not taken[b]
+            and _LETTERS.fullmatch(words[b]) and _strip(keys[b]) not in word_set("stopwords.txt")
+            and not _is_time(keys[b]) and not _is_role(keys[b])):
+        b += 1  # هاني أبو + راس: the kunya takes its word, whatever it means (أبو راس, أبو بكر)
+    while b > a and _strip(keys[b - 1]) in (*_CHAIN[:3], "ابو", "ابي", "ام"):
+        b -= 1  # never end on بن or أبو
     if b <= a:
         return None
     # عبد الله written apart: the name does not end on عبد
-    if keys[b - 1] == "عبد" and b < len(words) and keys[b].startswith("ال") and (b < own or not taken[b]):
+    if _strip(keys[b - 1]) == "عبد" and b < len(words) and keys[b].startswith("ال") and (b < own or not taken[b]):
         b += 1  # عبد + one of the divine names (الله، الرحمن، العزيز)
         if b < len(words) and (b < own or not taken[b]) and (_name_like(words[b], keys[b]) or _family_name(keys[b], strict=False)):
             b += 1
+    if keys[b - 1] == "ال" and b - a >= 2 and b < len(words) and not taken[b] and _LETTERS.fullmatch(words[b]) and (
+            not _bad_name_word(words[b], _strip(keys[b]), False)):
+        b += 1  # آل + the family's name, whatever letter it starts with (آل وديان)
     # name chains: محمد بن سلمان بن عبدالعزيز آل سعود; a family name after a given name (عادل الكلباني)
     while b + 1 < len(words) and keys[b] in _CHAIN and not taken[b + 1] and _chain_word(words[b + 1], keys[b + 1]):
         b += 2
@@ -649,13 +771,55 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
     ks = [_strip(k) for k in keys[a:b]]
     if all(_is_demonym(k) or _is_time(k) or _is_role(k) for k in ks):
         return None
+    if b - a >= 2 and any(all(k.endswith(end) for k in ks) for end in _DUAL_ENDINGS) and not any(
+            k in word_set("first_names.txt") or ner.shipped_lexicon().get(k, {}).get("PERS") for k in ks):
+        return None  # a dual or plural noun and its adjective (عينان عسليتان, سؤالين رئيسيين)
     if b - a == 1:
         k = ks[0]
         if k.startswith("لل") or (k.startswith("ال") and not _family_name(k)) or k.endswith(("ته", "تها", "هم", "هما")):
             return None  # تهنئته: a noun with a pronoun
         if _common_noun(keys[a]) and "ال" + k not in _gazetteer_first_words() and k not in _known_surnames():
             return None  # اتحاد, شرطة, إصلاح: a noun (الاتحاد, الشرطة) the role rule or the tagger took for a name
+        if _dual_noun(k):
+            return None  # نائبين, هدفان
     return a, b
+
+
+def _pronoun_noun(key: str) -> bool:
+    """A common noun with a pronoun suffix (باسمه, بانتقاله, قوله, برامجهم), not a name ending in ه/ة (سلامة):
+    the noun is common with the article (الاسم, الانتقال), or, after a bare ه, the training text knows the
+    word only outside names."""
+    from marsad.arabic.clitics import surface_count
+
+    if key in word_set("first_names.txt") or key in _known_surnames():
+        return False
+    seen = ner.shipped_lexicon().get(key, {})
+    if seen.get("PERS"):
+        return False
+    k = key[1:] if key[:1] in "بل" and len(key) > 4 else key
+    for suffix in _PRONOUN_SUFFIXES:
+        if k.endswith(suffix) and len(k) - len(suffix) >= 3:
+            stem = k[:-len(suffix)]
+            stem = stem[:-1] + "ه" if stem.endswith("ت") else stem  # تهنئت + ه -> تهنئة
+            if suffix == "ه" and k == key:
+                return seen.get("O", 0) >= 3  # قوله; but طه, عبده, حمزة are names
+            return surface_count("ال" + stem) >= 100
+    return False
+
+
+def _dual_noun(key: str) -> bool:
+    """A dual or plural noun (نائبين, هدفان): the singular is common with the article (النائب)."""
+    from marsad.arabic.clitics import surface_count
+
+    if key in word_set("first_names.txt") or key in _known_surnames() or ner.shipped_lexicon().get(key, {}).get("PERS"):
+        return False
+    return key.endswith(_DUAL_ENDINGS) and len(key) >= 5 and surface_count("ال" + key[:-2]) >= 200
+
+
+@cache
+def _units() -> frozenset[str]:
+    """Currencies and units written after a figure (units.tsv): ريال is money, not an organisation."""
+    return frozenset(row[0] for row in table("units.tsv") if " " not in row[0])
 
 
 @cache
@@ -666,7 +830,14 @@ def _known_surnames() -> frozenset[str]:
 
 
 def _chain_word(word: str, key: str) -> bool:
-    return bool(_LETTERS.fullmatch(word)) and len(key) >= 2 and not _bad_name_word(word, key, False)
+    """The word after بن/آل: a father's or family's name, even when it is also a noun (لبيد بن ربيعة)."""
+    if not _LETTERS.fullmatch(word) or len(key) < 2 or "\u064b" in word:
+        return False
+    k = _strip(key)
+    if k in word_set("first_names.txt") or ner.shipped_lexicon().get(key, {}).get("PERS"):
+        return True
+    return not (k in word_set("stopwords.txt") or k in word_set("name_stops.txt") or _is_time(key) or _is_role(key)
+                or k in word_set("org_heads.txt") or key.startswith(("لل", "بال")))
 
 
 def _refine_place(a: int, b: int, words: list[str], keys: list[str], skeys: list[str],
@@ -696,9 +867,20 @@ def _proclitic_length(word: str, key: str, typ: str) -> int:
         return 0
     rest = key[1:]
     if typ == "PERS" and key[0] in "بلك":
-        # a preposition before a person (لبوتين) only when the rest is a name the training text knows
-        known = rest in word_set("first_names.txt") or ner.shipped_lexicon().get(rest, {}).get("PERS")
-        return 1 if known and word[:1] in "بلك" else 0
+        # a preposition before a person (لبوتين) when the rest is a name the training text knows and is
+        # at least as common as the whole word, or far more common (لكيري); بشار, بلاتر, كريس are names
+        if word[:1] not in "بلك":
+            return 0
+        seen = ner.shipped_lexicon().get(rest, {})
+        known = rest in word_set("first_names.txt") or seen.get("PERS", 0) > seen.get("O", 0)
+        whole, bare = surface_count(key), surface_count(rest)
+        word_like = seen.get("O", 0) > seen.get("PERS", 0)  # كولو is not ك + ولو
+        return 1 if known and bare >= whole or not word_like and bare >= max(50, 5 * whole) else 0
+    if typ == "PERS" and key[0] == "ف" and word[:1] == "ف":
+        # ف before a name is rarer than و: فالح, فراس are names; the rest must be a name or far more common
+        seen = ner.shipped_lexicon().get(rest, {})
+        known = rest in word_set("first_names.txt") or seen.get("PERS", 0) > seen.get("O", 0)
+        return 1 if known or not rest.startswith("ال") and surface_count(rest) >= 2 * max(1, surface_count(key)) else 0
     if rest.startswith("ال") or rest in word_set("first_names.txt") or rest in _gazetteer_first_words():
         return 1 if word[:1] in "وفبل" else 0
     if surface_count(rest) >= max(1, surface_count(key)):

@@ -112,19 +112,25 @@ def word_clusters() -> dict[str, tuple[str, ...]]:
     return {w: tuple(cols) for w, cols in gz_table("word_clusters.tsv.gz").items()}
 
 
+_ARABIC_WORD = regex.compile(r"\p{Arabic}+")
+_WORD_CHAR = regex.compile(r"\w")
+
+
 def _shape(w: str) -> str:
     if w.isdigit():
         return "D"
-    if regex.fullmatch(r"\p{Arabic}+", w):
+    if _ARABIC_WORD.fullmatch(w):
         return "A"
     if w.isascii() and w.isalpha():
         return "L"
-    if not regex.search(r"\w", w):
+    if not _WORD_CHAR.search(w):
         return "P"
     return "M"
 
 
-@lru_cache(maxsize=300_000)
+# ~2 KB a word (30 feature strings): the recognizer's type table keeps the scores it needs, so this memo
+# serves the neural stage's flags and the reference path, which read the recent words
+@lru_cache(maxsize=50_000)
 def _token_feats(w: str) -> tuple[str, ...]:
     """The token's own features as feature strings (cached: the vocabulary repeats)."""
     n = normalize(w)
@@ -555,6 +561,8 @@ class _TypeTable:
         self.chains = chains
         self.lexicon = lexicon
         self.index, self.table = _by_base_feature(chains)
+        self._flat = self.table.reshape(self.table.shape[0], -1)  # (features, offsets x stages x tags)
+        self._flat_own = np.ascontiguousarray(self.table[:, 0]).reshape(self.table.shape[0], -1)
         self.raw: dict[str, int] = {}  # token as written -> type id
         self.ids: dict[str, int] = {}  # normalized word -> type id
         self.norm: list[str] = []
@@ -581,40 +589,66 @@ class _TypeTable:
 
     def lookup(self, tokens: list[str]) -> list[int]:
         raw = self.raw
-        out = []
-        for t in tokens:
-            k = raw.get(t)
-            if k is None:
-                k = raw[t] = self._add(t)
-            out.append(k)
-        return out
+        new = [t for t in dict.fromkeys(tokens) if t not in raw]
+        if new:
+            self._add(new)
+        return [raw[t] for t in tokens]
 
-    def _add(self, token: str) -> int:
-        n = normalize(token)
-        k = self.ids.get(n)
-        if k is not None:
-            return k
-        k = self.ids[n] = len(self.norm)
-        if k >= self.own.shape[1]:
+    def _add(self, tokens: list[str]) -> None:
+        """Give each new token a type id, scoring the types not seen before all at once."""
+        fresh: list[tuple[int, str, str]] = []  # (id, token, normalized) of the new types
+        for t in tokens:
+            n = normalize(t)
+            k = self.ids.get(n)
+            if k is None:
+                k = self.ids[n] = len(self.norm) + len(fresh)
+                fresh.append((k, t, n))
+            self.raw[t] = k
+        if not fresh:
+            return
+        need = len(self.norm) + len(fresh)
+        while need > self.own.shape[1]:
             grow = self.own.shape[1]
             self.own = np.concatenate([self.own, np.zeros_like(self.own[:, :grow])], axis=1)
             self.ctx = np.concatenate([self.ctx, np.zeros_like(self.ctx[:, :, :grow])], axis=2)
             self.flags = np.concatenate([self.flags, np.zeros_like(self.flags[:grow])])
             self.base_of = np.concatenate([self.base_of, np.zeros_like(self.base_of[:grow])])
-        own = _token_feats(token)
-        base = own[1][2:]
-        self.norm.append(n)
-        self.base.append(base)
-        self.flags[k] = (any(x.startswith("gz_") for x in own), n in self._left_words, n in self._right_words,
-                         len(base) >= 2 and not base.isdigit())
-        self.base_of[k] = self.base_ids.setdefault(base, len(self.base_ids))
         index, unknown = self.index, len(self.index)
-        rows = self.table[[index.get(x, unknown) for x in own]].sum(axis=0)  # (1 + offsets, stages, tags)
-        # the lexicon features are the token's own only (no neighbour reads them)
-        lex = self.table[[index.get(x, unknown) for x in _lexicon_feats(base, self.lexicon)], 0].sum(axis=0)
-        self.own[:, k] = rows[0] + lex
-        self.ctx[:, :, k] = rows[1:].transpose(1, 0, 2)
-        return k
+        feats: list[int] = []
+        feat_starts: list[int] = []
+        lex: list[int] = []
+        lex_starts: list[int] = []
+        for k, token, n in fresh:
+            # not through `_token_feats`'s memo: this table keeps the type's scores
+            own = _token_feats.__wrapped__(token)
+            base = own[1][2:]
+            self.norm.append(n)
+            self.base.append(base)
+            self.flags[k] = (any(x.startswith("gz_") for x in own), n in self._left_words, n in self._right_words,
+                             len(base) >= 2 and not base.isdigit())
+            self.base_of[k] = self.base_ids.setdefault(base, len(self.base_ids))
+            feat_starts.append(len(feats))
+            feats.extend([index.get(x, unknown) for x in own])
+            # the lexicon features are the token's own only (no neighbour reads them)
+            lex_starts.append(len(lex))
+            lex.extend([index.get(x, unknown) for x in _lexicon_feats(base, self.lexicon)])
+        # the sums of each type's feature rows as one sparse product: (types x features) of ones times the
+        # table, added in feature order (the sums a gather and `sum` per type gave, bit for bit, at half
+        # the cost: no gathered copy of the rows is made)
+        m = len(fresh)
+        rows = (_ones(feats, feat_starts, self.table.shape[0]) @ self._flat).reshape(m, *self.table.shape[1:])
+        lex_rows = (_ones(lex, lex_starts, self.table.shape[0]) @ self._flat_own).reshape(m, *self.table.shape[2:])
+        ids = np.fromiter((k for k, _, _ in fresh), np.int64, m)
+        self.own[:, ids] = (rows[:, 0] + lex_rows).transpose(1, 0, 2)
+        self.ctx[:, :, ids] = rows[:, 1:].transpose(2, 1, 0, 3)
+
+
+def _ones(columns: list[int], starts: list[int], width: int):
+    """A CSR matrix with a row of ones at ``columns[starts[i]:starts[i + 1]]`` for each i (repeats kept)."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.append(np.asarray(starts, np.int64), len(columns))
+    return csr_matrix((np.ones(len(columns)), np.asarray(columns, np.int64), indptr), shape=(len(starts), width))
 
 
 @dataclass

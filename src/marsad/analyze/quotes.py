@@ -65,7 +65,7 @@ def _straight_spans(sentence: str) -> list[tuple[int, int]]:
     outer quote whose closing mark the page lost ends where the reporter's words resume
     after an inner quote («… سيعقد "في أسرع وقت ممكن" مشيرة …»), else at its last mark.
     """
-    marks = [m.start() for m in regex.finditer(r'"', sentence)]
+    marks = [i for i, c in enumerate(sentence) if c == '"']
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
     for pos in marks:
@@ -225,7 +225,9 @@ def resolve_party(speaker: str | None, titles: dict[str, str], mentions: tuple[M
     if head in titles:
         return titles[head]
     before = sorted((m for m in mentions if pos < 0 or m.start < pos), key=lambda m: -m.start)
-    for m in before + [m for m in mentions if m not in before]:
+    # the rest by position test, not by `m not in before` (a dataclass comparison per pair)
+    after = [m for m in mentions if not (pos < 0 or m.start < pos)]
+    for m in before + after:
         parts = _words(m.text)
         if len(parts) < 2:
             continue

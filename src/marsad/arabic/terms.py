@@ -26,7 +26,9 @@ _STEMMER = snowballstemmer.stemmer("arabic")
 _CLITIC_DEFINITE = ("وال", "فال", "بال", "كال")
 
 
-@lru_cache(maxsize=200_000)
+# extraction reads terms through its own token cache (extract/clean.py), so these memos serve the
+# other callers (queries, similarity): 100k words each
+@lru_cache(maxsize=100_000)
 def stem(token: str) -> str:
     """Stem one normalized token; numbers and Latin words pass through lower-cased."""
     if token.isdigit() or token.isascii():
@@ -56,7 +58,7 @@ def terms(text: str, *, normalized: bool = False) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=100_000)
 def _background_idf(term: str) -> float:
     n_docs, df = background()
     return math.log((1 + n_docs) / (1 + df.get(term, 0))) + 1.0

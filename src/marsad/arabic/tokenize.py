@@ -64,10 +64,13 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_HAS_WORD = regex.compile(r"[\p{L}\d]")  # compiled once: `regex.search` with a string pattern pays a cache lookup a call
+
+
 def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
-    if not stripped or not regex.search(r"[\p{L}\d]", stripped):
+    if not stripped or not _HAS_WORD.search(stripped):
         return
     lead = len(chunk) - len(chunk.lstrip())
     s = start + lead

@@ -15,13 +15,17 @@ SaudiNewsNet stream (``tests/fixtures/stories_labels.tsv``, ``bench/cluster_eval
 **Graded similarity** (`graded_similarity`, used by `marsad.similarity`) says how
 related two articles are on the scale people use (same event > same storyline >
 same topic > unrelated; ``docs/labelling_guide.md``).  It is a logistic function of
-`PairFeatures`: the term cosine, the best title-to-lead cosine, the overlap of
-canonical entities weighted by how rare their names are, the overlap of the
-figures both quote, and the gap between publication days.  Entities, figures and
-days enter only when both sides have them; a side without them is not penalised
-(a missing signal is not a mismatch).  The weights `GRADED_WEIGHTS` were fitted
-on the training half of ``tests/fixtures/graded_pairs.tsv``
-(``bench/similarity_eval.py --fit``) and are checked on the held-out half.
+`PairFeatures`: the term cosine, the best title-to-lead cosine (the lead is the
+first paragraph of `LEAD_MIN_TOKENS` words or more, so a byline line is not
+taken for it), the cosine of the articles' meaning vectors (word vectors, see
+`features.meaning_vector`: it tells "same topic" from "unrelated" where the words
+differ), the overlap of canonical entities weighted by how rare their names are
+and how many entities they share, the overlap of the figures both quote, and
+the gap between publication days.  Entities, figures and days enter only when
+both sides have them; a side without them is not penalised (a missing signal is
+not a mismatch).  The weights `GRADED_WEIGHTS` were fitted on the training half
+of ``tests/fixtures/graded_pairs.tsv`` (``bench/similarity_eval.py --fit``) and
+are checked on the held-out half, on the swapped split and by cross-validation.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from marsad.arabic.terms import idf, terms, weighted
 from marsad.arabic.tokenize import tokenize
-from marsad.cluster.features import cosine, term_vector
+from marsad.cluster.features import cosine, meaning_vector, term_vector
 
 TEXT_WEIGHT = 0.7
 ENTITY_WEIGHT = 0.3
@@ -109,18 +115,23 @@ def feature_similarity(fa: dict, fb: dict, shared_paragraph: bool = False) -> fl
 
 # Fitted on the training half of tests/fixtures/graded_pairs.tsv (271 pairs) by
 # `bench/similarity_eval.py --fit`: least squares of the logistic output against the
-# grade mapped to 1, 2/3, 1/3, 0.  Refit there when the features change.
+# grade mapped to 1, 2/3, 1/3, 0.  Refit there when the features change (and when the
+# word vectors of analyze/models/ner_neural.npz are retrained: "meaning" reads them).
 GRADED_WEIGHTS: dict[str, float] = {
-    "bias": -1.84,
-    "term": 9.56,
-    "title_lead": 2.03,
-    "entities": 1.67,
-    "has_entities": -0.67,
-    "figures": 0.36,
-    "has_figures": -0.19,
-    "day_gap": -0.42,
+    "bias": -2.75,
+    "term": 5.83,
+    "title_lead": 2.78,
+    "meaning": 2.22,
+    "entities": -0.05,
+    "shared_entities": 0.93,
+    "has_entities": -0.95,
+    "figures": 1.11,
+    "has_figures": -0.5,
+    "day_gap": -0.3,
 }
 DAY_GAP_CAP = 3  # days: further apart counts as this far
+SHARED_ENTITIES_CAP = 5  # sharing more entities than this says no more
+LEAD_MIN_TOKENS = 8  # a shorter first paragraph (a byline, a place line) is not the lead
 _MIN_FIGURE = 10  # smaller numbers (counts of days, ranks) say little about the event
 _YEARS = ((1900, 2100), (1380, 1460))  # Gregorian and Hijri years are not figures
 
@@ -131,10 +142,12 @@ class Profile:
 
     vector: dict[str, float]  # term vector (see `features.term_vector`)
     title: dict[str, float]  # TF-IDF of the title's terms
-    lead: dict[str, float]  # TF-IDF of the first paragraph's terms
+    lead: dict[str, float]  # TF-IDF of the lead's terms (first paragraph of LEAD_MIN_TOKENS words or more)
     entities: frozenset[str] = frozenset()  # canonical keys of PERS/ORG/LOC mentions
     figures: frozenset[str] = frozenset()  # numbers of 10 and more, years left out
     published: str | None = None
+    meaning: np.ndarray | None = field(default=None, compare=False)  # unit vector (`features.meaning_vector`)
+    rarity: dict[str, float] = field(default_factory=dict, compare=False)  # entity key -> `_rarity`
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +157,8 @@ class PairFeatures:
     entities: float | None  # None: one side has no entities
     figures: float | None  # None: one side quotes no figures
     day_gap: int | None  # None: one side is undated
+    meaning: float = 0.0  # cosine of the meaning vectors (0 when a side has none)
+    shared_entities: int = 0  # canonical entities both name
 
 
 def figures_of(text: str) -> frozenset[str]:
@@ -162,17 +177,28 @@ def figures_of(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def lead_of(paragraphs: Sequence[str]) -> str:
+    """The lead: the first paragraph of `LEAD_MIN_TOKENS` words or more (else the first one)."""
+    for para in paragraphs:
+        if len(tokenize(para)) >= LEAD_MIN_TOKENS:
+            return para
+    return paragraphs[0] if paragraphs else ""
+
+
 def profile(title: str | None, paragraphs: Sequence[str], entities: Iterable[str] = (),
             published: str | None = None) -> Profile:
     """The `Profile` of an article given its parts and its canonical entity keys."""
     body = "\n".join(paragraphs)
+    keys = frozenset(entities)
     return Profile(
         vector=term_vector(title, list(paragraphs)),
         title=weighted(terms(title or "")),
-        lead=weighted(terms(paragraphs[0] if paragraphs else "")),
-        entities=frozenset(entities),
+        lead=weighted(terms(lead_of(paragraphs))),
+        entities=keys,
         figures=figures_of(body),
         published=published,
+        meaning=meaning_vector(f"{title or ''}\n{body}"),
+        rarity={k: _rarity(k) for k in keys},
     )
 
 
@@ -181,13 +207,23 @@ def _rarity(key: str) -> float:
     return max((idf(t) for t in terms(key)), default=0.0)
 
 
-def weighted_entity_overlap(a: Iterable[str], b: Iterable[str]) -> float | None:
-    """Jaccard of two entity sets where each entity counts by its rarity; None if a side is empty."""
+def weighted_entity_overlap(a: Iterable[str], b: Iterable[str],
+                            rarity: dict[str, float] | None = None) -> float | None:
+    """Jaccard of two entity sets where each entity counts by its rarity; None if a side is empty.
+
+    ``rarity`` holds rarities already computed (`Profile.rarity`); other keys are computed here.
+    """
     sa, sb = set(a), set(b)
     if not sa or not sb:
         return None
-    union = sum(_rarity(k) for k in sa | sb)
-    return sum(_rarity(k) for k in sa & sb) / union if union else 0.0
+    known = rarity or {}
+
+    def r(k: str) -> float:
+        v = known.get(k)
+        return _rarity(k) if v is None else v
+
+    union = sum(r(k) for k in sa | sb)
+    return sum(r(k) for k in sa & sb) / union if union else 0.0
 
 
 def pair_features(a: Profile, b: Profile) -> PairFeatures:
@@ -196,8 +232,10 @@ def pair_features(a: Profile, b: Profile) -> PairFeatures:
     gap = None
     if a.published and b.published:
         gap = abs((dt.date.fromisoformat(a.published) - dt.date.fromisoformat(b.published)).days)
-    return PairFeatures(cosine(a.vector, b.vector), title_lead, weighted_entity_overlap(a.entities, b.entities),
-                        figures, gap)
+    meaning = float(a.meaning @ b.meaning) if a.meaning is not None and b.meaning is not None else 0.0
+    return PairFeatures(cosine(a.vector, b.vector), title_lead,
+                        weighted_entity_overlap(a.entities, b.entities, {**a.rarity, **b.rarity}),
+                        figures, gap, meaning, len(a.entities & b.entities))
 
 
 def feature_row(f: PairFeatures) -> dict[str, float]:
@@ -206,7 +244,9 @@ def feature_row(f: PairFeatures) -> dict[str, float]:
         "bias": 1.0,
         "term": f.term,
         "title_lead": f.title_lead,
+        "meaning": f.meaning,
         "entities": f.entities or 0.0,
+        "shared_entities": min(f.shared_entities, SHARED_ENTITIES_CAP) / SHARED_ENTITIES_CAP,
         "has_entities": 1.0 if f.entities is not None else 0.0,
         "figures": f.figures or 0.0,
         "has_figures": 1.0 if f.figures is not None else 0.0,

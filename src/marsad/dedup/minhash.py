@@ -65,7 +65,11 @@ def signature(items: set[bytes]) -> np.ndarray:
 
 def containment(a: str, b: str, k: int = 3) -> float:
     """Share of the smaller paragraph's word k-shingles found in the other."""
-    sa, sb = shingles(a, k), shingles(b, k)
+    return shingle_containment(shingles(a, k), shingles(b, k))
+
+
+def shingle_containment(sa: set[bytes], sb: set[bytes]) -> float:
+    """`containment` of two paragraphs' shingle sets (a paragraph checked against many is shingled once)."""
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))

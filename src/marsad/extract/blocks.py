@@ -63,7 +63,7 @@ _MARKER_TRAIL = " :：|-–—\".»›>"  # a marker line may end with these
 
 
 _LEAD_JUNK = regex.compile(r"^[\s\-–—•·*|:>»«\"'“”()\[\]]+")
-_SEP_AFTER = regex.compile(r"^[\s:：\-–—|.،,]*")
+_SEP_AFTER = regex.compile(r"^[\s:：\-–—|.،,»›>]*")
 
 
 def _display_offset(display: str, key_len: int) -> int:
@@ -174,7 +174,8 @@ def contains_marker_inline(line: str, key: str | None = None) -> tuple[int, Mark
         while pos > 0:
             end = pos + len(phrase)
             after = key[end:]
-            ok = not after[:1].isalpha() and (not needs_sep or _MARKER_SEP.match(after) is not None)
+            ok = (not after[:1].isalpha() and (not needs_sep or _MARKER_SEP.match(after) is not None)) or (
+                " " in phrase and _glued_on(key, pos, end))
             if ok and scope == "tail":
                 before = key[max(0, pos - 8):pos].rstrip()  # only its last characters matter
                 glued_word = key[pos - 1].isalpha() and " " in phrase  # "...العسكريةطالع أيضا"
@@ -186,6 +187,16 @@ def contains_marker_inline(line: str, key: str | None = None) -> tuple[int, Mark
                 break
             pos = key.find(phrase, pos + 1)
     return best
+
+
+def _glued_on(key: str, pos: int, end: int) -> bool:
+    """A two-word marker run straight into the headline's first word ("طالع أيضاالهيئة"): the joined token is unseen."""
+    if not key[end:end + 1].isalpha():
+        return False
+    start = key.rfind(" ", 0, end) + 1
+    stop = key.find(" ", end)
+    token = key[start: stop if stop >= 0 else len(key)]
+    return len(key[end: stop if stop >= 0 else len(key)]) >= 3 and surface_counts().get(token, 0) <= GLUE_WHOLE_MAX_COUNT
 
 
 def _hangs_at_end(phrase: str, after: str, needs_sep: bool) -> bool:
@@ -270,6 +281,8 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
     if not words or len(words) > max_words:
         return False
     stripped = line.rstrip()
+    if stripped.endswith(("!.", "؟.", "?.")):
+        stripped = stripped[:-1]  # "... «الولي المنتظر»..!.": a stray full stop after the headline's own mark
     if stripped.endswith("..") and not stripped.endswith("..."):
         return True
     if stripped.rstrip("!؟?.") != stripped and stripped.endswith(("؟", "?", "!")) and len(words) <= 15:
@@ -278,18 +291,20 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
 
 
 # letters and marks that only end a word: ة, ى, and tanween (with its alef): "غداًكانت"
-_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»”]|(?<=[\p{L}\d.!؟?])\")(?=[\p{Arabic}&&\p{L}])")
+_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»”]|(?<=[\p{L}\d.!؟?»])\")(?=[\p{Arabic}&&\p{L}])")
 # (a straight quote opens a quotation as often as it closes one: only one after a word closes it)
 _GLUE_YEAR = regex.compile(r"(?<=\d{4})(?:م|هـ)(?=[\p{Arabic}&&\p{L}]{3})")
 GLUE_WINDOW = 200  # a glued headline is short: look for the seam in its first characters only
 
 
+# two-letter endings of Arabic words (dual, plural, pronoun suffixes): a rare token ending on one is one word
+_SHORT_ENDINGS = frozenset({"ان", "ين", "ون", "ات", "ها", "هم", "هن", "كم", "كن", "نا", "ني", "يه", "وا", "تم", "ته", "يا"})
 GLUE_PART_MIN_COUNT = 20  # the second half of a glued token is a common word in the background corpus
 GLUE_LEFT_MIN_COUNT = 5  # ... and the first half is a word seen a few times at least
 GLUE_WHOLE_MAX_COUNT = 2  # ... and the token itself is (nearly) never seen
 
 
-def find_glue(text: str, min_offset: int = 8) -> int | None:
+def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | None:
     """Where an article sentence resumes inside a headline glued to it, as an index into ``text``.
 
     ``قوات ... بسبب الأعمال العسكريةوقال حاجييف`` -> index of ``وقال``.  Two signals:
@@ -315,9 +330,65 @@ def find_glue(text: str, min_offset: int = 8) -> int | None:
             continue
         for i in range(3, len(key) - 1):
             left, right = key[:i], key[i:]
+            if len(right) == 2 and right in _SHORT_ENDINGS and word[offs[i]] not in "أإ":
+                continue  # "تثيران": a dual or plural ending, not a word ("وزوكالاإن": a hamza opens one)
             if counts.get(left, 0) >= GLUE_LEFT_MIN_COUNT and counts.get(right, 0) >= GLUE_PART_MIN_COUNT:
                 return tok.start() + offs[i]
-    return None
+    return _relaxed_glue(window, min_offset) if relaxed else None
+
+
+GLUE_RELAXED_RIGHT = 5  # a known headline's seam: the word opening the paragraph is seen this often
+GLUE_RELAXED_RIGHT_ALONE = 20  # ... or this often, when the headline's last word is unseen
+_DIGIT_SEAM = regex.compile(r"(?<=[\d)%٪])(?=[\p{Arabic}&&\p{L}]{2})")  # "(PX3)وذكر", "منتصف 2016واختتم"
+
+
+# a bullet or dash glued to a headline's last word, or a number right after its closing quote
+_PUNCT_SEAM = regex.compile(r"(?<=\p{L}{2})(?=[\-*•●▪■]\s?\p{L})|(?<=[”»\"])(?=\d)")
+_PARAGRAPH_OPENERS = ("ال", "و", "ف")  # a paragraph opens on a conjunction or a definite noun, most often
+_SHORT_OPENERS = frozenset({"من", "في"})  # ... or on these ("من جانبه", "في غضون")
+
+
+def _relaxed_glue(window: str, min_offset: int) -> int | None:
+    """The seam when a headline is known to run into a paragraph (a marker opened it): weaker evidence will do.
+
+    The first unseen token of the headline's length that ends on a number or a bracket before
+    letters, or splits into a word seen at least once (or an unseen one of three letters or more)
+    and a common word, with or without a conjunction (``قرشمن``, ``اليمنويسلط``); an unseen first
+    half will do before a very common word opening on a conjunction or ال (``لهروبهمالمرشحات``).
+    """
+    counts = surface_counts()
+    limit = len(window)
+    for m in _PUNCT_SEAM.finditer(window):  # "دعم للسلام- احتفت", "“مسجد الصادق”1 ـ تعيين"
+        if m.start() >= min_offset:
+            limit = m.start()
+            break
+    for tok in regex.finditer(r"[\p{L}\p{M}\d()]{4,}", window[:limit]):
+        if tok.start() < min_offset:
+            continue
+        if len(window[: tok.start()].split()) >= GLUED_HEAD_MAX_WORDS:
+            return None
+        if m := _DIGIT_SEAM.search(tok.group()):
+            return tok.start() + m.start()
+        key, offs = normalize_with_offsets(tok.group())
+        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
+            continue
+        best: tuple[int, int] | None = None
+        for i in range(2, len(key) - 1):
+            left, right = key[:i], key[i:]
+            if len(right) == 2 and right in _SHORT_ENDINGS and tok.group()[offs[i]] not in "أإ":
+                continue
+            n_left, n_right = counts.get(left, 0), counts.get(right, 0)
+            if right[:1] in "وف" and len(right) >= 4:  # "ويحوي": the conjunction's word, if more common
+                n_right = max(n_right, counts.get(right[1:], 0))
+            if n_right >= GLUE_RELAXED_RIGHT and (n_left >= 1 or (n_right >= GLUE_RELAXED_RIGHT_ALONE and i >= 3
+                                                                and (right.startswith(_PARAGRAPH_OPENERS)
+                                                                     or right in _SHORT_OPENERS))):
+                score = min(n_left + 1, n_right)
+                if best is None or score > best[0]:
+                    best = (score, i)
+        if best is not None:
+            return tok.start() + offs[best[1]]
+    return limit if limit < len(window) and len(window[:limit].split()) <= GLUED_HEAD_MAX_WORDS else None
 
 
 _DATE_ONLY_MAX_WORDS = 8
@@ -375,11 +446,15 @@ def _credit_at_end(line: str, words: list[str]) -> bool:
     name = (m.group(1) or m.group(2)).strip()
     if len(name.split()) > 3:
         return False
-    if regex.fullmatch(r"[A-Za-z][A-Za-z0-9 .\-]{1,20}", name):
+    if _LATIN_NAME.fullmatch(name):
         return True
     from marsad.extract.outlets import known
 
     return known(name) is not None
+
+
+_LATIN_NAME = regex.compile(r"(?=[A-Za-z0-9 .\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9 .\-]{1,20}")  # "AFP", "3alyoum"
+_LATIN_WORD = regex.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*")
 _BYLINE_MAX_WORDS = 6
 _BYLINE_SPLIT = regex.compile(r"\s*[-–—:|/]\s*")
 
@@ -392,7 +467,8 @@ def is_byline(line: str) -> bool:
     (``gazetteer_places.tsv``) in parts split by a dash or a colon.
     """
     words = line.split(None, _BYLINE_MAX_WORDS)
-    if not words or len(words) > _BYLINE_MAX_WORDS or any(c in line for c in ".،,؟?!«»\"()") or any(ch.isdigit() for ch in line):
+    if (not words or len(words) > _BYLINE_MAX_WORDS or any(c in line for c in ".،,؟?!«»\"()")
+            or any(ch.isdigit() for ch in _LATIN_WORD.sub("", line))):  # (a site's Latin name may hold a digit)
         return False
     parts = [p for p in _BYLINE_SPLIT.split(_key(line)) if p.strip()]
     if not parts or len(parts) > 3:

@@ -23,11 +23,14 @@ import math
 from collections import _count_elements  # type: ignore[attr-defined]  # Counter's C counting loop
 from dataclasses import dataclass, field
 
+import regex
+
 from marsad.analyze.dates import find_dates, parse_date_line
 from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import idf, stem, stopwords
 from marsad.arabic.tokenize import tokenize
 from marsad.extract.blocks import (
+    GLUED_HEAD_MAX_WORDS,
     contains_marker_inline,
     continues_article,
     find_glue,
@@ -257,6 +260,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
 
     while i < len(blocks):
         b = blocks[i]
+        unglued = False  # a marker and headline were cut from this block: what is left is a paragraph
         hit = match_marker(b)
         fld = match_field(b)
         if hit and hit.scope in ("tail", "glued") and not hit.rest:
@@ -265,14 +269,15 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
-        if hit and hit.scope in ("tail", "glued") and _runs_on(hit.rest):
+        if hit and hit.scope in ("tail", "glued") and (_runs_on(hit.rest) or _short_glued(hit.rest) is not None):
             # marker and headline glued to the start of a paragraph: cut at the seam, keep the paragraph
-            cut = find_glue(hit.rest)
+            cut = find_glue(hit.rest, relaxed=True)
             start = len(b) - len(hit.rest)
             head_len = start + (cut or 0)
             removed.append(Removed(hit.reason, b[:head_len].strip()))
             b = b[head_len:].strip()
             blocks[i] = b
+            unglued = True
             hit = None
             fld = match_field(b)
         if hit and hit.scope == "tail":
@@ -292,6 +297,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b[:head_len].strip()))
             b = b[head_len:].strip()
             blocks[i] = b
+            unglued = True
         elif hit:  # line-scope boilerplate
             removed.append(Removed(hit.reason, b))
             i += 1
@@ -325,7 +331,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         inline = contains_marker_inline(b, key_of(b))
         if inline:
             start, ihit = inline
-            cut = find_glue(ihit.rest)
+            cut = find_glue(ihit.rest, relaxed=_runs_on(ihit.rest))
             before = b[:start].strip()
             if cut is not None:
                 tail_start = len(b) - len(ihit.rest) + cut
@@ -432,9 +438,19 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed("related-link", b))
                 i += 1
                 continue
-            elif (len(paragraphs) >= 2 and is_headline_like(b, 20) and not _interview_line(b, blocks, i)
+            elif (paragraphs and not unglued and is_headline_like(b, 20) and not _introduces(b) and not is_table_row(b)
+                  and not _figure_row(b) and not _in_verse(i, blocks) and not _announced(paragraphs)
+                  and not (_verse_like(b) and (_verse_like(paragraphs[-1]) or _verse_like(blocks[i + 1] if i + 1 < len(blocks) else "")))
+                  and not _asked(b, blocks, i, paragraphs) and not _inner_heading(b, blocks, i, paragraphs, look_ahead=False)
+                  and _stray_headline(i, blocks, vec_of, article_vec)):
+                # a headline sharing nothing with the article nor with the paragraph after it (a subheading
+                # or a question shares its paragraph's words): another article's, with no marker
+                removed.append(Removed("related-link", b))
+                i += 1
+                continue
+            elif (len(paragraphs) >= 2 and is_headline_like(b, 20) and not _interview_line(b, blocks, i, paragraphs)
                   and not _in_verse(i, blocks) and not _introduces(b) and not _announced(paragraphs)
-                  and _headline_opens_foreign(i, blocks, vec_of, article_vec)):
+                  and not _quotes_next(b, blocks, i) and _headline_opens_foreign(i, blocks, vec_of, article_vec)):
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
                 removed.append(Removed("off-topic", b))
                 i += 1
@@ -446,6 +462,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 if sim_a >= RESUME_SIM:
                     probation = False
                 if (sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS and not _introduces(b) and not _announced(paragraphs)
+                        and not _quotes_next(paragraphs[-1], blocks, i - 1)
                         and (probation or (not continues_article(b)
                                            and (not DRIFT_NEEDS_HEADLINE or is_headline_like(paragraphs[-1], 20))))
                         and _run_is_foreign(i, blocks, vec_of, article_vec)):
@@ -484,6 +501,21 @@ RUN_ON_WORDS = 22  # a "headline" after a marker longer than this runs on into a
 def _runs_on(rest: str) -> bool:
     """Is the text after a marker longer than a headline (a paragraph glued to it)?"""
     return len(rest.split()) > RUN_ON_WORDS
+
+
+GLUED_PARA_MIN_WORDS = 4  # after a marker, a headline, then a seam and this many words: a short paragraph
+
+
+def _short_glued(rest: str) -> int | None:
+    """The seam in a marker line shorter than `_runs_on` whose headline runs into a short paragraph.
+
+    ``تابع أيضا :من يحل الأزمةوأضاف أن النظام ...``: a headline and a seam, then a few
+    words of the article (a marker and a plain headline have no seam inside).
+    """
+    cut = find_glue(rest, relaxed=True)
+    if cut is None or len(rest[cut:].split()) < GLUED_PARA_MIN_WORDS or not 2 <= len(rest[:cut].split()) <= GLUED_HEAD_MAX_WORDS:
+        return None
+    return cut
 
 
 def _name_or_label(block: str) -> bool:
@@ -663,10 +695,24 @@ def _link_run(i: int, blocks: list[str], vec_of, article_vec: Vec, paragraphs: l
     return j - i
 
 
-def _interview_line(block: str, blocks: list[str], i: int) -> bool:
+def _asked(block: str, blocks: list[str], i: int, paragraphs: list[str]) -> bool:
+    """An interview's line: a labelled question or speaker line, or a question in a bullet or answered by a label."""
+    question = block.rstrip().endswith(("؟", "?"))
+    if _labelled(block) and (question or _speaker_line(block, blocks, i, paragraphs)):
+        return True
+    return question and (is_list_item(block) or (i + 1 < len(blocks) and _labelled(blocks[i + 1])))
+
+
+def _interview_line(block: str, blocks: list[str], i: int, paragraphs: list[str] | None = None) -> bool:
     """A labelled line ("س:", "محمد العتيبي:"), a question in a bullet or answered by a labelled line,
-    or a subheading over a line that opens a list ("... الآتي:") or a table row."""
-    if _labelled(block):
+    or a subheading over a line that opens a list ("... الآتي:") or a table row.
+
+    With the article's ``paragraphs`` a short labelled line counts only as a question, a point of
+    a list ("* د. فلان: ..."), or among questions and answers (`_speaker_line`): "الصحة: تسجيل 4
+    حالات" alone is a headline of the "X: ..." kind.
+    """
+    if _labelled(block) and (paragraphs is None or block.rstrip().endswith(("؟", "?")) or is_list_item(block)
+                             or _speaker_line(block, blocks, i, paragraphs)):
         return True
     nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
     if nxt.rstrip().endswith((":", "：")) or is_table_row(nxt):
@@ -736,6 +782,27 @@ def _lone_link(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
     return to_run < LINK_SIM and to_article >= RESUME_FLOOR and to_article > to_run
 
 
+STRAY_SIM = 0.06  # a headline this far from the article ...
+STRAY_NEXT_SHARE = 0.2  # ... and with less of its weight than this in the line after it heads nothing of ours
+
+
+def _stray_headline(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
+    """A headline-like line between our paragraphs that shares (nearly) nothing with the article or the next line.
+
+    A subheading or an interview question takes its words from the paragraph under it; an
+    appended article's headline shares its article's words.  A related headline shares
+    neither, whatever comes after it.
+    """
+    v = vec_of(i)
+    if not v or cosine(v, article_vec) >= STRAY_SIM:
+        return False
+    if i + 1 >= len(blocks):
+        return True
+    nxt = vec_of(i + 1).w
+    shared = sum([x for t, x in v.w.items() if t in nxt])  # its words found in the next line, by weight
+    return shared < STRAY_NEXT_SHARE * sum(v.w.values())
+
+
 def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
     """Does the run starting at block i cohere with itself more than with the article?"""
     nxt = [j for j in range(i + 1, min(i + 6, len(blocks)))
@@ -750,6 +817,24 @@ def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool
             return False
         _add(run, vec_of(j))
     return True
+
+
+def _quotes_next(block: str, blocks: list[str], i: int) -> bool:
+    """A short heading whose words stand verbatim in the paragraph under it: the article's own subheading.
+
+    "■ الجرحى خضع للجراحة" over "... أحد الجرحى خضع للجراحة ...": a writer's heading picks a phrase of
+    its paragraph; another article's headline is not a piece of the paragraph that follows it.
+    """
+    if i + 1 >= len(blocks) or blocks[i] != block:
+        return False
+    head = _LEAD_MARK.sub("", block).strip().rstrip(" .:؟?!")
+    if not 2 <= len(head.split()) <= QUOTE_HEAD_MAX_WORDS:
+        return False
+    return f" {normalize(head)} " in f" {normalize(blocks[i + 1])} "
+
+
+QUOTE_HEAD_MAX_WORDS = 8
+_LEAD_MARK = regex.compile(r"^[\s•·▪►●○■□‣⁃*\-–—]+")
 
 
 def _dateline_opens_foreign(block: str) -> bool:

@@ -37,6 +37,28 @@ def story_rows(story: Story) -> StoryRows:
             json.dumps(to_dict(view), ensure_ascii=False))
 
 
+def with_storyline(rows: StoryRows, line_id: str | None) -> StoryRows:
+    """`story_rows` of the same story in storyline ``line_id`` (a report built before its story was linked).
+
+    The storyline is the second field of a story's JSON, so the texts are patched there; a text that does
+    not start as `story_rows` writes it is decoded and encoded again.
+    """
+    sid, old, date, data, view = rows
+    if old == line_id:
+        return rows
+    before = '{"id": ' + json.dumps(sid, ensure_ascii=False) + ', "storyline_id": ' + json.dumps(old) + ","
+    after = '{"id": ' + json.dumps(sid, ensure_ascii=False) + ', "storyline_id": ' + json.dumps(line_id) + ","
+
+    def patched(text: str) -> str:
+        if text.startswith(before):
+            return after + text[len(before):]
+        d = json.loads(text)
+        d["storyline_id"] = line_id
+        return json.dumps(d, ensure_ascii=False)
+
+    return sid, line_id, date, patched(data), patched(view)
+
+
 def put_story_rows(store: Store, rows: StoryRows) -> None:
     """Write a story's report from `story_rows` (inside a batch)."""
     store.conn.execute("INSERT OR REPLACE INTO stories(id, storyline_id, date, data, view) VALUES (?,?,?,?,?)", rows)
@@ -75,3 +97,19 @@ def iter_records(store: Store, table: str) -> Iterator:
     cls, sql = _ITERATED[table]
     for (data,) in store.conn.execute(sql):
         yield from_dict(cls, json.loads(data))
+
+
+def record_ids(store: Store, table: str) -> list[str]:
+    """The ids of `iter_records`' records, in its order."""
+    return [r[0] for r in store.conn.execute(_ITERATED[table][1].replace("SELECT data", "SELECT id", 1))]
+
+
+def records_of(store: Store, table: str, ids: list[str]) -> list:
+    """The records (of `iter_records`' table) with these ids, in the order given."""
+    cls = _ITERATED[table][0]
+    data: dict[str, str] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k: k + 500]
+        data.update(store.conn.execute(
+            f"SELECT id, data FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return [from_dict(cls, json.loads(data[i])) for i in ids]
