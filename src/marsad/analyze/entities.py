@@ -206,7 +206,6 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
 
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "كم", "نا", "ه")
 _DUAL_ENDINGS = ("ان", "ين")
-_COMMITTEE_HEADS = ("لجنه", "لجان")  # normalized, without the article
 _CHAIN = ("بن", "بنت", "ابن", "ال", "ابو", "ابي", "ام")  # normalized: آل -> ال
 _DASHES = ("-", "–")
 _STATE_HEADS = ("جمهوريه", "مملكه", "المملكه", "اماره", "سلطنه", "دوله")
@@ -446,10 +445,10 @@ def _functional_committee(a: int, b: int, keys: list[str]) -> bool:
     """A committee named by its function (لجنة الانضباط, اللجنة التنفيذية, لجنة الطوارئ الحكومية) is a
     description, not a name; one with a state's adjective (لجنة مكافحة الإرهاب الروسية, اللجنة
     البارالمبية السعودية), an international one (اللجنة الأولمبية الدولية) or a gazetteer name is named."""
-    if _strip(keys[a]).removeprefix("ال") not in _COMMITTEE_HEADS or tuple(keys[a:b]) in _gazetteer_index():
+    if _strip(keys[a]).removeprefix("ال") not in word_set("committee_heads.txt") or tuple(keys[a:b]) in _gazetteer_index():
         return False
-    rest = keys[a + 1:b]
-    return not any(_is_demonym(k) or k in ("الدوليه", "الدولي") or _strip(k) in _gazetteer_first_words() for k in rest)
+    international = word_set("international_adjectives.txt")
+    return not any(_is_demonym(k) or k in international or _strip(k) in _gazetteer_first_words() for k in keys[a + 1:b])
 
 
 def _coordinated_org_names(out: dict[tuple[int, int], str], words: list[str], keys: list[str],
