@@ -274,8 +274,8 @@ class Pipeline:
 
     def _cluster(self, order: list[str], before: Callable[[list[str]], None] | None = None) -> set[str]:
         """Cluster the articles of ``order`` in that order; ``before(chunk)`` runs before each chunk is clustered."""
-        clusterer = OnlineClusterer(self.store.conn)
-        bands = BandIndex(self.store.conn)
+        clusterer = OnlineClusterer(self.store.cluster)
+        bands = BandIndex(self.store.bands)
         idf_fn = self._idf()
         n_store = self.store.count("articles")
         touched: set[str] = set()
@@ -288,7 +288,7 @@ class Pipeline:
             chunk = order[k: k + step]
             if before:
                 before(chunk)
-            with self.store.batch() as conn:
+            with self.store.batch():
                 for aid in chunk:
                     art = self.store.article(aid)
                     if prepared := self.store.prepared(aid):  # computed by the analysis workers
@@ -297,7 +297,7 @@ class Pipeline:
                     else:  # a store analysed before this was kept
                         feats = self.features(art, self.store.analysis(aid), idf_fn)
                         sigs = signatures(art.paragraphs)
-                    duplicate_of, shared_stories = self._dedup(aid, sigs, bands, conn)
+                    duplicate_of, shared_stories = self._dedup(aid, sigs, bands)
                     copy_first = bool(duplicate_of) and is_original(art, self.store.article(duplicate_of))
                     feats["duplicate_of"] = None if copy_first else duplicate_of
                     if duplicate_of and (sid := self.store.story_of(duplicate_of)):
@@ -312,7 +312,7 @@ class Pipeline:
             self.progress("cluster", min(k + step, total), total)
         return touched
 
-    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
+    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex) -> tuple[str | None, set[str]]:
         duplicate_of = None
         if sigs.doc is not None:
             for cand in sorted(bands.candidates("doc", sigs.doc)):
@@ -401,7 +401,7 @@ class Pipeline:
     def _build_reports(self, order: list[str]) -> None:
         total = len(order)
         lines: set[str] = set()
-        clusterer = OnlineClusterer(self.store.conn)
+        clusterer = OnlineClusterer(self.store.cluster)
         results = iter(self._map_store(story_report, order, total))
         for k in range(0, total, BATCH):
             chunk = [next(results) for _ in order[k: k + BATCH]]
@@ -445,9 +445,9 @@ class Pipeline:
         sigs = signatures(article.paragraphs)
         # the lookups a new page makes, read-only: their statements are prepared and the upper
         # pages of the indexes they read are in SQLite's cache before the first real page arrives
-        OnlineClusterer(self.store.conn).candidates(feats["vector"])
-        lookup_storylines(self.store.conn, feats["vector"])
-        bands = BandIndex(self.store.conn)
+        OnlineClusterer(self.store.cluster).candidates(feats["vector"])
+        lookup_storylines(self.store.cluster, feats["vector"])
+        bands = BandIndex(self.store.bands)
         if sigs.doc is not None:
             bands.ranked_candidates("doc", sigs.doc)
         for _, psig in sigs.paragraphs:

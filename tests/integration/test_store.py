@@ -109,7 +109,7 @@ def test_migration_from_first_schema_keeps_and_reindexes(tmp_path, seeds_dir):
     # the bands moved over and still find every article's copy of itself
     assert store.count("lsh_bands") == n_bands == len(old_bands)
     assert not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'minhash_bands'").fetchone()
-    bands = BandIndex(store.conn)
+    bands = BandIndex(store.bands)
     for art in store.articles():
         assert bands.ranked_candidates("doc", signatures(art.paragraphs).doc, 1) == [art.id]
 
@@ -138,7 +138,7 @@ def test_paragraph_bands_are_rebuilt_in_the_new_layout(tmp_path, seeds_dir):
     c = store.conn
     assert c.execute("SELECT count(*) FROM lsh_bands WHERE item LIKE '%:%'").fetchone()[0] == para_rows > 0
     assert store.count("lsh_bands") == doc_rows + para_rows
-    bands = BandIndex(store.conn)
+    bands = BandIndex(store.bands)
     for art in store.articles():
         for pi, sig in signatures(art.paragraphs).paragraphs:
             assert f"{art.id}:{pi}" in bands.ranked_candidates("para", sig, 3)

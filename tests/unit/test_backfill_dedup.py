@@ -21,7 +21,7 @@ def test_bucket_replay_matches_store_lookups_in_a_crowded_bucket(tmp_path):
     items = [f"{rng.getrandbits(64):016x}" for _ in range(3 * MAX_BUCKET)]
     order = {item: f"2015-08-{rng.randint(1, 28):02d}|{item}" for item in items}
     store = Store(tmp_path / "m.db")
-    bands = BandIndex(store.conn)
+    bands = BandIndex(store.bands)
     expected: dict[str, set[str]] = {}
     for item in sorted(items, key=order.get):
         expected[item] = bands.candidates("doc", sig)

@@ -152,6 +152,8 @@ def find_mentions(text: str | Doc, *, use_model: bool = True) -> list[Mention]:
                and (not _is_time(keys[j]) or keys[j] in word_set("org_adjectives.txt"))):
             j += 1
         if j > i + 1:
+            if i > 0 and not taken[i - 1] and skeys[i - 1] in org_heads and not keys[i - 1].startswith("ال"):
+                i -= 1  # مركز + شرطة النزهة: a head in construct with the next one
             spans[(i, j)] = "ORG"
             for k in range(i, j):
                 taken[k] = True
@@ -344,6 +346,8 @@ def _bad_name_word(word: str, key: str, first: bool) -> bool:
         return True  # رئيس مجلس (الشؤون): an organisation's head; باسمه, بانتقاله: a noun with a pronoun
     if not first and key.startswith(("لل", "بال", "كال")):
         return True  # فابيان للنصر, أوباما بالوعد: a preposition and the article end the name
+    if not first and _preposition_noun(key):
+        return True  # أشرف عبدالغني لمواصلة: a preposition and a verbal noun end the name
     if (first and (k.endswith("ات") or whole.get("O", 0) > 0 and not whole.get("PERS")) and _common_noun(key)
             and "ال" + k not in _gazetteer_first_words() and k not in _known_surnames()):
         return True  # ميليشيات صالح, شؤون المعلمين: a noun (common with the article) before the name; not فالح
@@ -392,25 +396,76 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
     heads = word_set("org_heads.txt")
     out = {(a, b): t for (a, b), t in out.items()
            if not (t == "ORG" and b - a == 2 and _strip(keys[a]) in heads and keys[a + 1] in generic)
+           and not (t == "ORG" and b - a == 2 and _generic_body(keys[a], keys[a + 1], heads))
+           and not (t == "ORG" and b - a == 2 and _room(keys[a], keys[a + 1]))
+           and not (t == "ORG" and b - a >= 2 and _adjectives_only(keys[a:b]))
            and not (t == "ORG" and _functional_committee(a, b, keys))}
     out = _coordinated_org_names(out, words, keys, heads)
     for (a, b) in out:
         for k in range(a, b):
             taken[k] = True
     gz_index = _gazetteer_index()
-    # غرفة أبها, بلدية العلا: an organisation head before a one-word place names the organisation
-    for (a, b), typ in list(out.items()):
-        if typ == "LOC" and b - a == 1 and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in heads:
-            del out[(a, b)]
-            out[(a - 1, b)] = "ORG"
+    place_heads = mapping("place_heads.tsv")
+    # غرفة أبها, بلدية العلا, جمرك مطار الملك عبدالعزيز الدولي: an organisation head right before a place
+    # names the organisation, with the adjective that closes it (نادي الباحة الأدبي)
+    for (a0, b), typ in list(out.items()):
+        a = a0
+        if (typ == "LOC" and a > 1 and not any(taken[a - 2:a]) and _strip(keys[a - 2]) in heads
+                and place_heads.get(keys[a - 1]) == "admin" and _strip(keys[a]) == keys[a]):
+            a -= 1  # أمانة منطقة الرياض, شرطة محافظة جدة: the head, the unit and the place
+        if (typ == "LOC" and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in heads
+                and (b - a == 1 or _strip(keys[a]) == keys[a] or place_heads.get(keys[a]) == "admin")):
+            del out[(a0, b)]
+            end = b + 1 if _agreeing_adjective(keys[a - 1], b, keys, taken) else b
+            out[(a - 1, end)] = "ORG"
+            for k in range(a - 1, end):
+                taken[k] = True
     # النادي + الأهلي: a definite head before a one-word name is part of it (a bare one is a descriptor:
     # شركة سابك -> سابك)
+    name_heads = word_set("org_name_heads.txt")
     for (a, b), typ in list(out.items()):
-        if (typ == "ORG" and b - a == 1 and a > 0 and not taken[a - 1] and keys[a - 1].startswith("ال")
-                and keys[a - 1][2:] in heads and keys[a].startswith("ال")):
+        if typ != "ORG" or a == 0 or taken[a - 1]:
+            continue
+        head = _strip(keys[a - 1])
+        if b - a == 1 and head.startswith("ال") and head[2:] in heads and keys[a].startswith("ال"):
             del out[(a, b)]
             out[(a - 1, b)] = "ORG"
             taken[a - 1] = True
+        elif (head in name_heads and not keys[a].startswith("ال") and not _proclitic_length(words[a], keys[a], "ORG")
+              and _LETTERS.fullmatch(words[a])):
+            # جامعة سيراكيوز, وكالة فرانس برس, وكالة فارس (للأنباء): the head is part of a name after it that
+            # has no article, with the field that follows a one-word name
+            end = b + 1 if (b - a == 1 and b < n and not taken[b] and keys[b].startswith("لل") and len(keys[b]) >= 5
+                            and not _is_time(keys[b]) and not _is_role(keys[b])) else b
+            del out[(a, b)]
+            out[(a - 1, end)] = "ORG"
+            for k in range(a - 1, end):
+                taken[k] = True
+    first_names = word_set("first_names.txt")
+    for (a, b), typ in list(out.items()):
+        if typ != "ORG" or not _org_head(keys[a], heads) or b >= n or taken[b]:
+            continue
+        if (b - a == 2 and _strip(keys[a]) in heads and keys[b].startswith("لل") and len(keys[b]) >= 5
+                and not _is_time(keys[b]) and not _is_role(keys[b])
+                and (keys[a + 1].removeprefix("ال") in first_names or _family_name(keys[a + 1]))):
+            end = b + 1  # شركة العيسى للسيارات: a company named after a family, and its field
+        elif b - a >= 2 and keys[b - 1].startswith("ال") and keys[b - 1].endswith("يه") and (
+                _agreeing_adjective(keys[b - 1], b, keys, taken)):
+            end = b + 1  # شركة الصناعات الكيميائية الأساسية: the adjectives of the name agree with each other
+        elif (b - a >= 2 and keys[b - 1].startswith("لل") and b < n and keys[b].startswith("ال")
+              and keys[b].endswith(("ي", "يه")) and len(keys[b]) > 4 and not _is_demonym(keys[b])
+              and not _is_time(keys[b]) and not _is_role(keys[b])):
+            end = b + 1  # المكتب الاتحادي للتحليل + الاقتصادي: the field's adjective
+        elif (b + 1 < n and keys[b - 1].startswith("ال") and keys[b - 1].endswith(("ي", "يه"))
+              and keys[b][:1] == "ل" and keys[b][1:] in word_set("org_field_nouns.txt")
+              and keys[b + 1].startswith("ال") and not taken[b + 1] and not _is_time(keys[b + 1])):
+            end = b + 2  # الاتحاد البرازيلي لكرة القدم, المرصد السوري لحقوق الإنسان
+        else:
+            continue
+        del out[(a, b)]
+        out[(a, end)] = "ORG"
+        for k in range(b, end):
+            taken[k] = True
     # مجلس التعاون + الخليج: a one-word region right after an organisation's name is part of it
     for (a, b), typ in sorted(out.items()):
         nxt = (b, b + 1)
@@ -439,6 +494,40 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
         else:
             merged[(a, b)] = typ
     return merged
+
+
+def _generic_body(head: str, word: str, heads: frozenset[str]) -> bool:
+    """A definite head and a describing adjective (الاتحاد المحلي, المحكمة العسكرية): a body, not a name."""
+    h = _strip(head)
+    return h.startswith("ال") and h[2:] in heads and word in word_set("generic_org_adjectives.txt")
+
+
+def _room(head: str, word: str) -> bool:
+    """غرفة التحقيق: a room, unless a place or a region's adjective follows (غرفة أبها, غرفة الشرقية)."""
+    return (_strip(head) in word_set("room_heads.txt") and word.startswith("ال") and not word.endswith(("يه", "ي"))
+            and word not in _gazetteer_first_words())
+
+
+def _adjectives_only(keys: list[str]) -> bool:
+    """الجوية الدولية: nisba adjectives with no noun to name (not a gazetteer name, nor a state's body named by
+    its adjectives: الخارجية المصرية)."""
+    if tuple(keys) in _gazetteer_index() or _strip(keys[0]) in word_set("state_bodies.txt") or any(map(_is_demonym, keys)):
+        return False
+    return all(k.startswith("ال") and k.endswith(("يه", "ي")) and len(k) > 4 for k in keys)
+
+
+def _agreeing_adjective(head: str, b: int, keys: list[str], taken: list[bool]) -> bool:
+    """The word at ``b`` is an article-prefixed nisba adjective that agrees with the organisation's ``head``
+    (نادي ... الأدبي, شركة ... الدولية, الدولة الإسلامية), not a time, role or describing word."""
+    if b >= len(keys) or taken[b] or not keys[b].startswith("ال") or len(keys[b]) <= 4:
+        return False
+    k = keys[b]
+    if _is_time(k) or _is_role(k) or k in word_set("generic_org_adjectives.txt"):
+        return False
+    feminine = _strip(head).endswith(("ه", "ات"))
+    if k in word_set("org_adjectives.txt"):
+        return k.endswith("ه") == feminine
+    return k.endswith("يه") if feminine else k.endswith("ي") and not _is_demonym(k)
 
 
 def _functional_committee(a: int, b: int, keys: list[str]) -> bool:
@@ -616,10 +705,15 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
                 end = b + 1 if _adjective_after(b, keys, taken, demonym=False) else b  # not الأهالي
                 for k in range(j, end):
                     taken[k] = True
-                new[(j, end)] = named_after[head][0]
+                if named_after[head][0] != "MISC":  # دوري عبداللطيف جميل: a competition, no entity
+                    new[(j, end)] = named_after[head][0]
                 continue
             if b - a == 1 and free(a - 1, a) and place_heads.get(_head_word(keys[a - 1], place_heads) or "") == "admin":
                 new[(a, b)] = "LOC"
+                continue
+            if b - a == 1 and free(a - 1, a) and place_heads.get(_strip(keys[a - 1])) == "name":
+                taken[a - 1] = True
+                new[(a - 1, b)] = "LOC"  # وادي حسان, جبل عامر: a geographic feature, not a person
                 continue
         elif typ == "LOC":
             bare = _strip(keys[a]) == keys[a] and keys[a][:1] not in PROCLITICS  # مسجد بالجهراء: no name-head
@@ -629,13 +723,15 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
             elif (b - a == 1 and free(a - 2, a) and _head_word(keys[a - 2], org_heads) and bare
                   and keys[a - 1][:1] not in PROCLITICS and _name_like(words[a - 1], keys[a - 1]) and not _is_time(keys[a - 1])):
                 taken[a - 2] = taken[a - 1] = True
-                new[(a - 2, b)] = "ORG"  # مستشفى شرق جدة, مجلس شباب عسير
+                end = b + 1 if _agreeing_adjective(keys[a - 2], b, keys, taken) else b
+                taken[b:end] = [True] * (end - b)
+                new[(a - 2, end)] = "ORG"  # مستشفى شرق جدة, مجلس شباب عسير, شركة معارض الظهران الدولية
                 continue
         elif typ == "ORG":
             feminine = keys[a].endswith(("ه", "ات"))
             if (b < n and not taken[b] and keys[b].startswith("ال") and keys[b].endswith("ه") == feminine
                     and (_is_demonym(keys[b]) or keys[b] in word_set("org_adjectives.txt"))
-                    and (tuple(keys[a:b]) in gz or _org_head(keys[a], org_heads | founders))):
+                    and _org_head(keys[a], org_heads | founders)):
                 taken[b] = True
                 b += 1  # وزارة الداخلية المصرية, شركة معارض الظهران الدولية
             if (b - a >= 2 and _strip(keys[b - 1]) in first_names and not words[b - 1].endswith("ى")
@@ -647,8 +743,11 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
                     taken[k] = True
                 new[(b - 1, end)] = "PERS"
                 continue
-            if b - a >= 2 and _strip(keys[a]) in descriptors and tuple(keys[a + 1:b]) in gz:
-                a += 1  # تنظيم داعش -> داعش
+            if b - a >= 2 and _strip(keys[a]) in descriptors and (tuple(keys[a + 1:b]) in gz or keys[a + 1].startswith("ال")):
+                a += 1  # تنظيم داعش -> داعش, تنظيم القاعدة -> القاعدة
+                if b - a == 1 and keys[a].endswith("ه") and _agreeing_adjective(keys[a], b, keys, taken):
+                    taken[b] = True
+                    b += 1  # (تنظيم) الدولة الإسلامية
             elif tuple(keys[a:b]) in gz:
                 pass
             elif keys[a][:1] == "ك" and _head_word(keys[a][1:], org_heads):
@@ -754,6 +853,9 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
     if b <= a:
         return None
     # عبد الله written apart: the name does not end on عبد
+    if (b - a >= 2 and keys[b - 1] != "عبد" and b < len(words) and keys[b] == "الله" and (b < own or not taken[b])
+            and _LETTERS.fullmatch(words[b - 1])):
+        b += 1  # حازم عطا الله, حسن نصر الله: a compound with الله ends the name
     if _strip(keys[b - 1]) == "عبد" and b < len(words) and keys[b].startswith("ال") and (b < own or not taken[b]):
         b += 1  # عبد + one of the divine names (الله، الرحمن، العزيز)
         if b < len(words) and (b < own or not taken[b]) and (_name_like(words[b], keys[b]) or _family_name(keys[b], strict=False)):
@@ -762,11 +864,16 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
             not _bad_name_word(words[b], _strip(keys[b]), False)):
         b += 1  # آل + the family's name, whatever letter it starts with (آل وديان)
     # name chains: محمد بن سلمان بن عبدالعزيز آل سعود; a family name after a given name (عادل الكلباني)
-    while b + 1 < len(words) and keys[b] in _CHAIN and not taken[b + 1] and _chain_word(words[b + 1], keys[b + 1]):
-        b += 2
+    def chain(b: int) -> int:
+        while (b + 1 < len(words) and keys[b] in _CHAIN and (b + 1 < own or not taken[b + 1])
+               and _chain_word(words[b + 1], keys[b + 1])):
+            b += 2  # (the span's own words are taken: لبيد بن ربيعة)
+        return b
+
+    b = chain(b)
     if (b < len(words) and not taken[b] and not keys[b - 1].startswith("ال") and _family_name(keys[b], strict=False)
             and (_arabic_name_before(a, b, keys) or not _adjective_like(keys[b]))):
-        b += 1
+        b = chain(b + 1)  # خالد الفيصل + بن عبدالعزيز: the chain goes on after the family name
     ks = [_strip(k) for k in keys[a:b]]
     if all(_is_demonym(k) or _is_time(k) or _is_role(k) for k in ks):
         return None
@@ -782,6 +889,21 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
         if _dual_noun(k):
             return None  # نائبين, هدفان
     return a, b
+
+
+def _preposition_noun(key: str) -> bool:
+    """ل or ب and a common noun (لمواصلة: مواصلة is common on its own), not a name (لطفي, بركات: طفي, ركات are rare)."""
+    from marsad.arabic.clitics import surface_count
+
+    if key[:1] not in "لب" or len(key) < 5 or key in word_set("first_names.txt") or key in _known_surnames():
+        return False
+    seen = ner.shipped_lexicon().get(key, {})
+    if seen.get("PERS"):
+        return False
+    rest = key[1:]
+    if rest in word_set("first_names.txt") or ner.shipped_lexicon().get(rest, {}).get("PERS"):
+        return False
+    return surface_count(rest) >= max(200, 2 * surface_count(key))
 
 
 def _pronoun_noun(key: str) -> bool:
@@ -847,6 +969,8 @@ def _refine_place(a: int, b: int, words: list[str], keys: list[str], skeys: list
             return None  # "المملكة" refers to a place, it does not name one
         if _is_demonym(keys[a]) and k not in _gazetteer_first_words():
             return None
+        if a > 0 and _strip(keys[a - 1]) in word_set("prayer_cues.txt"):
+            return None  # أذان المغرب, صلاة المغرب: the prayer
         if k in word_set("ambiguous_places.txt") and (a == 0 or _strip(keys[a - 1]) not in word_set("place_cues.txt")
                                                         and keys[a - 1] not in word_set("place_cues.txt")):
             return None
@@ -862,8 +986,8 @@ def _proclitic_length(word: str, key: str, typ: str) -> int:
     """How many leading letters of a mention's first word are a conjunction or preposition (وسيرغي -> 1)."""
     from marsad.arabic.clitics import surface_count
 
-    if len(key) < 4 or key[0] not in PROCLITICS or key in word_set("first_names.txt"):
-        return 0
+    if len(key) < 4 or key[0] not in PROCLITICS or key in word_set("first_names.txt") or key in mapping("place_heads.tsv"):
+        return 0  # (وادي, a place's head, is no و + ادي)
     rest = key[1:]
     if typ == "PERS" and key[0] in "بلك":
         # a preposition before a person (لبوتين) when the rest is a name the training text knows and is

@@ -13,14 +13,19 @@ entity overlap weighing more and no date limit (storylines run for years).
 Batch order is canonical (publication date, then content hash), so the same
 pages give the same stories whatever order they were fed in, and a resumed run
 continues exactly where the killed one stopped.
+
+The clusterer holds no SQL: it reads and writes states, postings and
+assignments through a `ClusterStore` (a store's `Store.cluster`), inside the
+caller's transaction.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from marsad.cluster.features import cosine, normalize_vector
 from marsad.cluster.similarity import combine, date_factor, entity_overlap
@@ -103,12 +108,45 @@ class _LineState:
         self.top_entities = [e for e, _ in entities.most_common(40)]
 
 
+class ClusterStore(Protocol):
+    """The tables the clusterer reads and writes (`marsad.store.cluster_state.ClusterTables` in a store).
+
+    States are the JSON the clusterer writes; postings are (term, weight) pairs.
+    """
+
+    def ranked_stories(self, query: Sequence[tuple[str, float]], postings: int, limit: int) -> list[str]:
+        """The ``limit`` stories with the largest sum of query weight x posting weight, each query term
+        reading its ``postings`` strongest postings; best first, ties by id."""
+
+    def ranked_storylines(self, query: Sequence[tuple[str, float]], postings: int, limit: int) -> list[str]:
+        """`ranked_stories` over the storylines."""
+
+    def story_state(self, story_id: str) -> tuple[str | None, str]:
+        """(storyline id, state JSON) of a stored story."""
+
+    def save_story(self, story_id: str, storyline_id: str | None, data: str,
+                   terms: Sequence[tuple[str, float]]) -> None:
+        """Write a story's state and replace its postings."""
+
+    def record_assignment(self, article_id: str, story_id: str, duplicate_of: str | None, score: float) -> None:
+        """An article's story."""
+
+    def set_storyline(self, story_id: str, storyline_id: str) -> None:
+        """The storyline a story is linked to."""
+
+    def storyline_state(self, storyline_id: str) -> str:
+        """The state JSON of a stored storyline."""
+
+    def save_storyline(self, storyline_id: str, data: str, terms: Sequence[tuple[str, float]]) -> None:
+        """Write a storyline's state and replace its postings."""
+
+
 class OnlineClusterer:
     """Assigns articles to stories and stories to storylines, one at a time, in the store."""
 
-    def __init__(self, conn: sqlite3.Connection, join_threshold: float = JOIN_THRESHOLD,
+    def __init__(self, tables: ClusterStore, join_threshold: float = JOIN_THRESHOLD,
                  line_threshold: float = LINE_THRESHOLD) -> None:
-        self.conn = conn
+        self.tables = tables
         self.join_threshold = join_threshold
         self.line_threshold = line_threshold
         # this object is the only writer of story states while it lives: a state it holds is the stored one
@@ -119,8 +157,7 @@ class OnlineClusterer:
     def _load(self, story_id: str) -> StoryState:
         state = self._states.get(story_id)
         if state is None:
-            row = self.conn.execute("SELECT storyline_id, data FROM story_state WHERE story_id=?", (story_id,)).fetchone()
-            state = StoryState.from_row(story_id, row[0], row[1])
+            state = StoryState.from_row(story_id, *self.tables.story_state(story_id))
             self._keep(state)
         else:
             self._states.move_to_end(story_id)
@@ -134,7 +171,7 @@ class OnlineClusterer:
 
     def candidates(self, vector: dict[str, float]) -> list[str]:
         top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
-        return _ranked_lookup(self.conn, "story_terms", "story_id", top)
+        return self.tables.ranked_stories(top, POSTINGS, MAX_CANDIDATES)
 
     def score(self, feats: dict, state: StoryState, shared_with: set[str] | None = None) -> float:
         text = cosine(feats["vector"], state.unit_vector())
@@ -171,9 +208,7 @@ class OnlineClusterer:
         self._save(state)
 
     def _record(self, article_id: str, story_id: str, duplicate_of: str | None, score: float) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO assignments(article_id, story_id, duplicate_of, score) VALUES (?,?,?,?)",
-                          (article_id, story_id, duplicate_of, score))
-        self.conn.execute("DELETE FROM pending WHERE stage = 'cluster' AND id = ?", (article_id,))
+        self.tables.record_assignment(article_id, story_id, duplicate_of, score)
 
     def _absorb(self, state: StoryState, feats: dict) -> None:
         state.changed()
@@ -193,15 +228,8 @@ class OnlineClusterer:
 
     def _save(self, state: StoryState) -> None:
         self._keep(state)
-        self.conn.execute(
-            "INSERT INTO story_state(story_id, storyline_id, data, dirty) VALUES (?,?,?,1) "
-            "ON CONFLICT(story_id) DO UPDATE SET data=excluded.data, dirty=1",
-            (state.story_id, state.storyline_id, state.to_json()),
-        )
-        self.conn.execute("DELETE FROM story_terms WHERE story_id=?", (state.story_id,))
-        vec = state.unit_vector()
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
-        self.conn.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(t, state.story_id, w) for t, w in top])
+        top = sorted(state.unit_vector().items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
+        self.tables.save_story(state.story_id, state.storyline_id, state.to_json(), top)
 
     # -- storylines ---------------------------------------------------------
     def link(self, story_id: str) -> str:
@@ -217,7 +245,7 @@ class OnlineClusterer:
         vec = state.unit_vector()
         best, best_score, best_line = None, 0.0, None
         story_entities = state.top_entities()
-        for lid in lookup_storylines(self.conn, vec):
+        for lid in lookup_storylines(self.tables, vec):
             line = self._line(lid)
             text = cosine(vec, line.unit_vector)
             ents = entity_overlap(story_entities, line.top_entities)
@@ -226,7 +254,7 @@ class OnlineClusterer:
                 best, best_score, best_line = lid, s, line
         if best is None or best_score < self.line_threshold:
             best, best_line = "L" + story_id[1:], _LineState({}, Counter())
-        self.conn.execute("UPDATE story_state SET storyline_id=? WHERE story_id=?", (best, story_id))
+        self.tables.set_storyline(story_id, best)
         self._states.pop(story_id, None)
         self._add_to_line(best, best_line, vec, state)
         return best
@@ -235,8 +263,7 @@ class OnlineClusterer:
         """A storyline's state, parsed once while this object lives (it is the storylines' only writer)."""
         line = self._lines.get(line_id)
         if line is None:
-            data = json.loads(self.conn.execute("SELECT data FROM storyline_state WHERE storyline_id=?",
-                                                (line_id,)).fetchone()[0])
+            data = json.loads(self.tables.storyline_state(line_id))
             line = _LineState(data["vector"], Counter(data["entities"]))
         self._keep_line(line_id, line)
         return line
@@ -256,29 +283,17 @@ class OnlineClusterer:
         entities.update({e: 1 for e in state.entities})
         entities = Counter(dict(entities.most_common(200)))
         self._keep_line(line_id, _LineState(vector, entities))
-        self.conn.execute("INSERT OR REPLACE INTO storyline_state VALUES (?,?,1)",
-                          (line_id, json.dumps({"vector": vector, "entities": entities}, ensure_ascii=False)))
-        self.conn.execute("DELETE FROM storyline_terms WHERE storyline_id=?", (line_id,))
         top = sorted(normalize_vector(vector).items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
-        self.conn.executemany("INSERT INTO storyline_terms VALUES (?,?,?)", [(t, line_id, w) for t, w in top])
+        self.tables.save_storyline(line_id, json.dumps({"vector": vector, "entities": entities}, ensure_ascii=False),
+                                   top)
 
 
-def lookup_storylines(conn: sqlite3.Connection, vector: dict[str, float]) -> list[str]:
-    """Candidate storylines for a story's (normalized) vector, best first."""
-    top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
-    return _ranked_lookup(conn, "storyline_terms", "storyline_id", top)
+def lookup_storylines(tables: ClusterStore, vector: dict[str, float]) -> list[str]:
+    """Candidate storylines for a story's (normalized) vector, best first.
 
-
-def _ranked_lookup(conn: sqlite3.Connection, table: str, key: str, query: list[tuple[str, float]]) -> list[str]:
-    """The `MAX_CANDIDATES` ids with the largest sum of query weight x indexed weight over the query terms.
-
-    Each term reads at most `POSTINGS` of its strongest postings, and the sums are
-    made inside SQLite in one statement, so a lookup costs the same on any store size.
+    The `MAX_CANDIDATES` storylines with the largest sum of query weight x indexed weight over the
+    vector's `QUERY_TERMS` strongest terms, each term reading at most `POSTINGS` of its strongest
+    postings, so a lookup costs the same on any store size (as `OnlineClusterer.candidates` for stories).
     """
-    if not query:
-        return []
-    one = f"SELECT * FROM (SELECT {key} AS id, weight * ? AS w FROM {table} WHERE term = ? ORDER BY weight DESC LIMIT {POSTINGS})"
-    sql = (f"SELECT id, sum(w) AS s FROM ({' UNION ALL '.join([one] * len(query))}) "
-           f"GROUP BY id ORDER BY s DESC, id LIMIT {MAX_CANDIDATES}")
-    params = [x for term, weight in query for x in (weight, term)]
-    return [r[0] for r in conn.execute(sql, params)]
+    top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
+    return tables.ranked_storylines(top, POSTINGS, MAX_CANDIDATES)

@@ -5,7 +5,7 @@ Python versions); its in-memory `MinHashLSH` has no SQLite backend, so the
 bands are written to the store and looked up with an index: finding candidates
 costs the same however large the store grows.
 
-Each band is one row of ``lsh_bands(key, item)``, a table without rowid whose
+Each band is one row of ``lsh_bands(key, item)`` (`marsad.store.bands`), a table without rowid whose
 primary key is the lookup: a 64-bit key mixing the level, the band number and
 the hash of the band's rows.  One small B-tree instead of a table and an index
 of text keys keeps the index a third of the size, and the commit that writes
@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash
@@ -149,11 +150,21 @@ def signatures(paragraphs: tuple[str, ...] | list[str]) -> Signatures:
     return Signatures(signature(doc_sh) if doc_sh else None, paragraph_signatures(paragraphs))
 
 
-class BandIndex:
-    """LSH bands in the store's ``lsh_bands`` table."""
+class BandStore(Protocol):
+    """Where `BandIndex` keeps its bands (`marsad.store.bands.BandTable` in a store)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def add(self, keys: Sequence[int], item: str) -> None:
+        """File ``item`` under each band key."""
+
+    def items(self, keys: Sequence[int], bucket: int) -> Iterable[str]:
+        """The items filed under each key, at most ``bucket`` per key (the smallest), one per (key, item)."""
+
+
+class BandIndex:
+    """LSH bands of signatures, kept in a `BandStore` (the store's ``lsh_bands`` table)."""
+
+    def __init__(self, bands: BandStore) -> None:
+        self.bands = bands
         self._last: tuple[str, bytes, list[int]] | None = None
 
     def _keys(self, level: str, sig: np.ndarray) -> list[int]:
@@ -164,16 +175,12 @@ class BandIndex:
         return self._last[2]
 
     def add(self, level: str, item: str, sig: np.ndarray) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO lsh_bands(key, item) VALUES (?,?)",
-                              [(k, item) for k in self._keys(level, sig)])
+        self.bands.add(self._keys(level, sig), item)
 
     def candidates(self, level: str, sig: np.ndarray) -> set[str]:
         return set(self.ranked_candidates(level, sig))
 
     def ranked_candidates(self, level: str, sig: np.ndarray, limit: int | None = None) -> list[str]:
         """Items sharing a band with ``sig``, most shared bands first (the likeliest near-duplicates)."""
-        # all bands in one statement (one round trip instead of one per band), each bucket capped
-        one = f"SELECT * FROM (SELECT item FROM lsh_bands WHERE key=? LIMIT {MAX_BUCKET})"
-        keys = self._keys(level, sig)
-        hits = Counter(r[0] for r in self.conn.execute(" UNION ALL ".join([one] * len(keys)), keys))
+        hits = Counter(self.bands.items(self._keys(level, sig), MAX_BUCKET))
         return [item for item, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

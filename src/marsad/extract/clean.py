@@ -7,8 +7,13 @@ once, in two states:
 * **foreign** — entered at a "read also"/"related"/comments marker, after the
   page's source/tags footer, or when a long block does not cohere with the
   article and the blocks after it cohere with each other rather than with the
-  article (an appended article with no marker).  A block brings the page back
-  to the article state when it is closer to the article than to the foreign run.
+  article (an appended article with no marker), when an unmarked headline foreign
+  to the article heads paragraphs that echo it rather than the article down to the
+  page's foot, or when a block far from the article follows a headline dropped as a
+  related link and nothing after it comes back.  A block brings the page back to
+  the article state when it is closer to the article than to the foreign run and
+  than to the run's last headline (the article a headline heads echoes it); after
+  the page's own source/tags footer, a marker's run never does.
 
 Coherence is cosine similarity of TF-IDF vectors (stemmed normalized terms,
 background IDF from SaudiNewsNet).  The thresholds were set on generated noisy
@@ -53,6 +58,7 @@ RESUME_FLOOR = 0.03  # ... or at least this close and much closer to the article
 FOREIGN_MARGIN = 1.5
 RUN_DRIFT_SIM = 0.06  # a headline-like block opens a foreign article when the blocks after it stay this far
 DRIFT_SIM = 0.045  # article block this far from the article starts a candidate foreign run
+AFTER_LINK_SIM = 0.025  # ... and one this far right under a headline dropped as a related link, if the rest stays away
 MIN_TERMS = 6  # blocks with fewer terms inherit their neighbours' state
 DEBUG = False
 DRIFT_MIN_TERMS = 10  # shorter blocks are too noisy to start a foreign run
@@ -237,6 +243,10 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
     foreign_reason = ""
     footer_seen = False
     expect_headline = False
+    marker_run = False  # the foreign run was opened by a "read also"/"related" marker
+    head_vec = Vec()  # the last headline inside the foreign run: the article it heads echoes it
+    link_at = -1  # the last block dropped as another article's headline (a related link)
+    tail_end = 0  # a foreign run judged whole up to this block (`_foreign_tail`): nothing in it resumes the article
     article_year = int(date[:4]) if date else None
 
     keys: dict[str, str] = {}  # block text -> its key, normalized once for every test that needs it
@@ -265,7 +275,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         fld = match_field(b)
         if hit and hit.scope in ("tail", "glued") and not hit.rest:
             state, foreign_reason, expect_headline = "foreign", hit.reason, True
-            foreign_vec, foreign_blocks = Vec(), 0
+            foreign_vec, foreign_blocks, marker_run, head_vec = Vec(), 0, True, Vec()
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
@@ -283,7 +293,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         if hit and hit.scope == "tail":
             # marker and linked headline on one line
             state, foreign_reason, expect_headline = "foreign", hit.reason, False
-            foreign_vec, foreign_blocks = _vec(hit.rest), 0
+            foreign_vec, foreign_blocks, marker_run = _vec(hit.rest), 0, True
+            head_vec = foreign_vec.copy()
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
@@ -302,6 +313,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             removed.append(Removed(hit.reason, b))
             i += 1
             continue
+        if fld and expect_headline and fld[0] == "source" and len(fld[1].split()) > SOURCE_MAX_WORDS_UNDER_MARKER:
+            fld = None  # "مصدر: الجثث المنقولة ... ليست في المدينة" under a marker: the linked headline, no source line
         if fld and fld[0] in ("source", "tags") and len(fld[1].split()) <= (12 if fld[0] == "source" else 60):
             if state == "foreign" and not foreign_vec and paragraphs:
                 state = "article"  # only a marker and its headline came between: still our footer
@@ -321,6 +334,9 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 _name_or_label(b) and (not paragraphs or (i >= len(blocks) - 3 and not _heads_paragraph(i, blocks)))):
             # photo captions anywhere; author / place lines, section labels at the top or the foot of the body
             removed.append(Removed("caption" if is_caption(b) else "byline", b))
+            if expect_headline:  # a linked headline ending on a credit-like name ("... في «the Voice Kids»")
+                _add(foreign_vec, vec_of(i))
+                head_vec, expect_headline = vec_of(i).copy(), False
             i += 1
             continue
         if fld and fld[0] in ("date", "updated", "author") and len(b.split()) <= 12:
@@ -358,6 +374,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                     for k in range(i, j):
                         removed.append(Removed("link-list" if state == "article" else foreign_reason, blocks[k]))
                     i = j
+                    expect_headline = False  # (the marker's headlines were these)
                     continue
                 if state == "article" and j - i >= LIST_RUN:
                     # the article's own list: its items are taken whole, not weighed one by one as links
@@ -375,14 +392,24 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 removed.append(Removed(foreign_reason, b))
                 expect_headline = False
                 _add(foreign_vec, v)  # what follows the linked headline is its article, or ours again
+                head_vec = v.copy()
                 i += 1
                 continue
             expect_headline = False
             sim_a = cosine(v, article_vec)
             sim_f = cosine(v, foreign_vec) if foreign_vec else 0.0
-            if footer_seen:
+            headline = is_headline_like(b)
+            if not headline and head_vec:
+                # the article of the run's last headline echoes it: "الرئيس المصري يؤكد ..." over
+                # "صرح الناطق باسم الرئاسة المصرية ...", however much both share with ours
+                sim_f = max(sim_f, cosine(v, head_vec))
+            if i < tail_end:
+                resume = False
+            elif footer_seen and marker_run:
+                resume = False  # after the page's own source/tags footer, a marker's run is never ours
+            elif footer_seen:
                 resume = sim_a >= RESUME_SIM * 1.6 and sim_a > sim_f
-            elif is_headline_like(b):
+            elif headline:
                 # another headline in a block of links: only a block clearly ours ends it
                 resume = sim_a >= RESUME_SIM and sim_a > sim_f
             elif foreign_blocks == 0:
@@ -400,6 +427,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
             else:
                 _add(foreign_vec, v)
                 foreign_blocks += 1
+                if headline and len(v) >= 3 and sim_a < STRAY_SIM and _heads_article(i, blocks):
+                    head_vec = v.copy()  # another article's headline: what follows may be its article
                 removed.append(Removed(foreign_reason, b))
                 i += 1
                 continue
@@ -410,17 +439,20 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 sim_a = cosine(v, article_vec)
                 if not (n_terms(v) >= MIN_TERMS and sim_a >= RESUME_SIM * 1.6):
                     state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "after-footer", v.copy(), 1
+                    marker_run, head_vec = False, Vec()
                     removed.append(Removed("after-footer", b))
                     i += 1
                     continue
             elif paragraphs and _own_dateline(b, article_year):
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", v.copy(), 1
+                marker_run, head_vec = False, Vec()
                 removed.append(Removed("foreign-article", b))
                 i += 1
                 continue
             elif paragraphs and _dateline_opens_foreign(b) and is_date_only(b):  # (the cheap test first)
                 # a dateline in the middle of the page opens another article ("الرياض 25 شوال 1436 هـ ... واس")
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "foreign-article", Vec(), 0
+                marker_run, head_vec = False, Vec()
                 if len(paragraphs) > 1 and is_headline_like(paragraphs[-1], 20):
                     removed.append(Removed("foreign-article", paragraphs.pop()))
                 removed.append(Removed("foreign-article", b))
@@ -430,12 +462,14 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 # two or more headlines in a row that share (nearly) nothing with the article: related links
                 removed += [Removed("related-link", blocks[k]) for k in range(i, i + run)]
                 i += run
+                link_at = i - 1
                 continue
             elif (paragraphs and is_headline_like(b, 20) and not _verse_like(b) and not _figure_row(b)
                   and not _in_verse(i, blocks) and not _announced(paragraphs)
                   and not _inner_heading(b, blocks, i, paragraphs) and _lone_link(i, blocks, vec_of, article_vec)):
                 # a headline of another article among ours, with no marker: a related link
                 removed.append(Removed("related-link", b))
+                link_at = i
                 i += 1
                 continue
             elif (paragraphs and not unglued and is_headline_like(b, 20) and not _introduces(b) and not is_table_row(b)
@@ -446,12 +480,16 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 # a headline sharing nothing with the article nor with the paragraph after it (a subheading
                 # or a question shares its paragraph's words): another article's, with no marker
                 removed.append(Removed("related-link", b))
+                link_at = i
                 i += 1
                 continue
-            elif (len(paragraphs) >= 2 and is_headline_like(b, 20) and not _interview_line(b, blocks, i, paragraphs)
+            elif (paragraphs and is_headline_like(b, 20) and not _interview_line(b, blocks, i, paragraphs)
                   and not _in_verse(i, blocks) and not _introduces(b) and not _announced(paragraphs)
-                  and not _quotes_next(b, blocks, i) and _headline_opens_foreign(i, blocks, vec_of, article_vec)):
+                  and not _quotes_next(b, blocks, i)
+                  and ((len(paragraphs) >= 2 and _headline_opens_foreign(i, blocks, vec_of, article_vec))
+                       or _echoed_headline(i, blocks, vec_of, article_vec))):
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
+                marker_run, head_vec = False, v.copy()
                 removed.append(Removed("off-topic", b))
                 i += 1
                 continue
@@ -465,8 +503,11 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                         and not _quotes_next(paragraphs[-1], blocks, i - 1)
                         and (probation or (not continues_article(b)
                                            and (not DRIFT_NEEDS_HEADLINE or is_headline_like(paragraphs[-1], 20))))
-                        and _run_is_foreign(i, blocks, vec_of, article_vec)):
+                        and (_run_is_foreign(i, blocks, vec_of, article_vec)
+                             or (link_at == i - 1 and sim_a < AFTER_LINK_SIM
+                                 and (tail_end := _foreign_tail(i, blocks, vec_of, article_vec))))):
                     state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
+                    marker_run, head_vec = False, Vec()
                     if paragraphs and is_headline_like(paragraphs[-1], 20) and len(paragraphs) > 2:
                         removed.append(Removed("off-topic", paragraphs.pop()))
                     removed.append(Removed("off-topic", b))
@@ -495,6 +536,7 @@ def _metadata_line(b: str) -> tuple[str, str | None] | None:
 
 
 HEADER_SCAN = 8  # the page's own title is looked for among this many first blocks
+SOURCE_MAX_WORDS_UNDER_MARKER = 4  # right under a "read also" marker, a longer "مصدر: ..." line is a headline
 RUN_ON_WORDS = 22  # a "headline" after a marker longer than this runs on into a paragraph
 
 
@@ -559,7 +601,8 @@ def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: Vec
         return True
     # a list of links is a handful of headlines at the foot or under a marker; verse set as a
     # list, or a long list with the article going on after it, is the article's own
-    shaped = sum(_headline_shaped(blocks[k]) for k in range(i, j)) / (j - i)
+    # (a question counts: a few bulleted questions in a row, none answered, none close to the article, are links)
+    shaped = sum(_headline_shaped(blocks[k]) or _question_headline(blocks[k]) for k in range(i, j)) / (j - i)
     goes_on = any(not match_field(b) and not match_marker(b) and len(b.split()) > 20 for b in blocks[j: j + 2])
     return shaped < 0.5 or (j - i > RUN_MAX and goes_on) or j - i > LINK_LIST_MAX
 
@@ -676,8 +719,11 @@ def _link_run(i: int, blocks: list[str], vec_of, article_vec: Vec, paragraphs: l
     while j < len(blocks) and j - i < RUN_MAX:
         b = blocks[j]
         at_foot = all(match_field(x) or match_marker(x) for x in blocks[j + 1: j + 4])
+        # a question closes a run of links when nothing answers it and the article asked none
+        unanswered = j > i and _question_headline(b) and not _asked_before(paragraphs) and not (
+            j + 1 < len(blocks) and (_labelled(blocks[j + 1]) or _QA_LABEL.match(blocks[j + 1])))
         if (not is_headline_like(b, 20) or is_table_row(b) or match_field(b) or match_marker(b)
-                or not (_headline_shaped(b) or (at_foot and _question_headline(b)))
+                or not (_headline_shaped(b) or (at_foot and _question_headline(b)) or unanswered)
                 or _speaker_line(b, blocks, j, paragraphs)):
             break
         v = vec_of(j)
@@ -693,6 +739,11 @@ def _link_run(i: int, blocks: list[str], vec_of, article_vec: Vec, paragraphs: l
             if j - i < 2:
                 return 0
     return j - i
+
+
+def _asked_before(paragraphs: list[str]) -> bool:
+    """Did the article ask a short question in its last paragraphs (an interview's)?"""
+    return any(p.rstrip().endswith(("؟", "?")) and len(p.split()) <= 25 for p in paragraphs[-6:])
 
 
 def _asked(block: str, blocks: list[str], i: int, paragraphs: list[str]) -> bool:
@@ -819,6 +870,28 @@ def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool
     return True
 
 
+TAIL_MIN_BLOCKS = 2
+FOOT_SCAN = 40  # an appended article reaches the page's foot within this many blocks
+
+
+def _foreign_tail(i: int, blocks: list[str], vec_of, article_vec: Vec) -> int:
+    """Where the page's foot starts (a marker, a footer line, the end), if blocks i up to it all stay away from the article; else 0.
+
+    An appended article whose paragraphs share little with each other (a column) does not
+    cohere as a run (`_run_is_foreign`), but none of it comes back to the article either:
+    every block is short of `RESUME_SIM` and on average they are as far as a drift.
+    """
+    sims = []
+    j = i
+    while j < len(blocks) and not match_marker(blocks[j]) and not match_field(blocks[j]):
+        if j - i > FOOT_SCAN:
+            return 0  # (no foot in sight: a page of thousands of short lines stays linear)
+        if len(vec_of(j)) >= MIN_TERMS:
+            sims.append(cosine(vec_of(j), article_vec))
+        j += 1
+    return j if len(sims) >= TAIL_MIN_BLOCKS and max(sims) < RESUME_SIM and sum(sims) / len(sims) < DRIFT_SIM else 0
+
+
 def _quotes_next(block: str, blocks: list[str], i: int) -> bool:
     """A short heading whose words stand verbatim in the paragraph under it: the article's own subheading.
 
@@ -854,6 +927,59 @@ def _headline_opens_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec)
         return False
     head = vec_of(i)
     return any(cosine(vec_of(j), head) > cosine(vec_of(j), article_vec) for j in nxt)
+
+
+ECHO_HEAD_SIM = 0.03  # a headline sharing less than this with the article ...
+ECHO_RUN = 2  # ... whose paragraphs (this many at least, to the page's foot) each echo it more than the article
+
+
+def _echoed_headline(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
+    """A headline foreign to the article over paragraphs that stay closer to it than to the article, to the page's foot.
+
+    An appended article on a neighbouring subject ("الزمالك يتسلم القسط الأول ..." under a
+    report on another club) shares the article's field words, so its paragraphs do not
+    drift far enough for `_headline_opens_foreign`; but they take up their own headline's
+    words, which the article never used, and the article does not come back after them
+    (a marker, a footer line or the end of the page follows).  A subheading of ours quotes
+    its paragraph, and the article goes on after its section; an interview's questions
+    and labelled answers are never read as a headline and its article.
+    """
+    head = vec_of(i)
+    if len(head) < 2 or cosine(head, article_vec) >= ECHO_HEAD_SIM or is_list_item(blocks[i]) or not _heads_article(i, blocks):
+        return False  # (a point in a list is the article's own heading)
+    run, n, j = head.copy(), 0, i + 1
+    while j < len(blocks) and not match_marker(blocks[j]) and not match_field(blocks[j]):
+        if j - i > FOOT_SCAN:
+            return False  # (no foot in sight: a page of thousands of short lines stays linear)
+        b, v = blocks[j], vec_of(j)
+        if _QA_LABEL.match(b) or _labelled(b) or b.rstrip().endswith(("؟", "?")):
+            return False  # questions and labelled answers: an interview
+        if len(v) >= MIN_TERMS:
+            if n == 0 and (continues_article(b) or _phrase_of(blocks[i], b)):
+                return False  # "من جهة أخرى ...", or a paragraph quoting it as one phrase: a subheading of ours
+            if cosine(v, run) <= cosine(v, article_vec):
+                return False  # the article comes back
+            _add(run, v)
+            n += 1
+        j += 1
+    return n >= ECHO_RUN
+
+
+_QA_LABEL = regex.compile(r"^\s*(?:\p{L}{1,2}|سؤال|جواب)\s*[-–—:]")  # "س - ", "ج: ": an interview's turns
+
+
+_WORDS = regex.compile(r"[\p{L}\p{M}\d]+")
+
+
+def _phrase_of(head: str, para: str) -> bool:
+    """Do the heading's words stand in ``para`` as one phrase, punctuation aside ("■ الترانزيت 12 750" in "12,750")?"""
+    words = _WORDS.findall(normalize(head))
+    return bool(words) and f" {' '.join(words)} " in f" {' '.join(_WORDS.findall(normalize(para)))} "
+
+
+def _heads_article(i: int, blocks: list[str]) -> bool:
+    """Could block i head another article: headline-shaped (no question, no "label:" over a list), not answered by a labelled line?"""
+    return _headline_shaped(blocks[i]) and not (i + 1 < len(blocks) and _labelled(blocks[i + 1]))
 
 
 def _own_dateline(block: str, article_year: int | None) -> bool:

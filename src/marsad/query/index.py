@@ -20,6 +20,7 @@ import regex
 from marsad.analyze.entities import canonical_key
 from marsad.arabic.normalize import normalize
 from marsad.store import queries as Q
+from marsad.store.connections import write_transaction
 
 CHUNK = 500  # changes per write transaction: keeps each lock short while a digest runs
 ENTITIES_PER_STORY = 30
@@ -87,27 +88,17 @@ def sync(conn: sqlite3.Connection, max_rounds: int | None = None) -> int:
         rows = Q.changes(conn, done, CHUNK)
         if not rows:
             break
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             _apply(conn, rows)
             done = rows[-1][0]
             Q.set_state(conn, "synced", str(done))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         applied += len(rows)
     # store-wide entity rows, once per sync for every entity the stories above touched (a frequent name is
     # touched by every chunk of a first sync of a big store: recomputing it per chunk would cost far more)
     while keys := Q.dirty_entities(conn, CHUNK):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             Q.refresh_entities(conn, [(entity_id(k), k) for k in keys])
             Q.clear_dirty_entities(conn, keys)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return applied
 
 

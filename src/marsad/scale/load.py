@@ -101,9 +101,9 @@ class BackfillPipeline(Pipeline):
         super().__init__(store, progress=progress, workers=workers)
         self.found = found
 
-    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex, conn) -> tuple[str | None, set[str]]:
+    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex) -> tuple[str | None, set[str]]:
         if aid not in self.found:  # not part of the backfill: the store's own lookups
-            return super()._dedup(aid, sigs, bands, conn)
+            return super()._dedup(aid, sigs, bands)
         duplicate_of, earlier, rows = self.found[aid]
         if sigs.doc is not None:
             bands.add("doc", aid, sigs.doc)

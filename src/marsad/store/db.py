@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from marsad.arabic.normalize import normalize
 from marsad.dedup.minhash import BandIndex, band_key, paragraph_signatures
 from marsad.errors import NotFoundError, StoreError
 from marsad.model import Analysis, Article, Page, Story, Storyline, from_dict, to_dict
+from marsad.store.bands import BandTable
+from marsad.store.cluster_state import ClusterTables
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -318,7 +321,7 @@ class Store:
     def _reband_paragraphs(self, chunk: int = 500) -> None:
         """Recompute the paragraph bands queued by migration 7, a chunk per transaction (a killed run
         resumes where it stopped)."""
-        bands = BandIndex(self.conn)
+        bands = BandIndex(self.bands)
         while ids := [r[0] for r in self.conn.execute(
                 "SELECT id FROM pending WHERE stage = 'reband' ORDER BY seq LIMIT ?", (chunk,))]:
             with self.batch() as c:
@@ -340,6 +343,17 @@ class Store:
         with self.batch() as c:
             for (data,) in c.execute("SELECT data FROM stories").fetchall():
                 self.put_story(from_dict(Story, json.loads(data)))
+
+    # -- what the de-duplication and the clustering read and write ---------------
+    @cached_property
+    def bands(self) -> BandTable:
+        """The LSH band table (`marsad.dedup.minhash.BandIndex` keeps its bands there)."""
+        return BandTable(self.conn)
+
+    @cached_property
+    def cluster(self) -> ClusterTables:
+        """The story and storyline states and postings (`marsad.cluster.online.OnlineClusterer` works on them)."""
+        return ClusterTables(self.conn)
 
     @property
     def schema_version(self) -> int:

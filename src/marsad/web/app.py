@@ -51,6 +51,7 @@ from marsad.query import UNKNOWN_OUTLET, BadQuery
 from marsad.query import Query as QueryLayer
 from marsad.query import index as index_mod
 from marsad.query.plural import count_label
+from marsad.store.connections import open_reader, open_syncer, read_transaction
 from marsad.web import charts, export
 
 log = logging.getLogger("marsad.web")
@@ -119,24 +120,14 @@ class Database:
     def reader(self) -> sqlite3.Connection:
         conn = getattr(self.local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.execute("PRAGMA query_only=ON")
-            conn.execute("PRAGMA cache_size=-4000")  # reads go through mmap; a small private cache per thread
-            conn.execute("PRAGMA mmap_size=268435456")
-            conn.execute("PRAGMA temp_store=MEMORY")
-            self.local.conn = conn
+            conn = self.local.conn = open_reader(self.path)
         return conn
 
     @contextmanager
     def read(self) -> Iterator[QueryLayer]:
         """One read transaction: a request sees one consistent state of the store."""
-        conn = self.reader()
-        conn.execute("BEGIN")
-        try:
+        with read_transaction(self.reader()) as conn:
             yield QueryLayer(conn)
-        finally:
-            conn.execute("COMMIT")
 
     # -- side tables, in the background -------------------------------------------------
     def start(self) -> None:
@@ -150,8 +141,7 @@ class Database:
         self._writes.shutdown(wait=True, cancel_futures=True)
 
     def _loop(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn = open_syncer(self.path)
         while not self._stop.is_set():
             try:
                 if index_mod.pending(conn) != 0:
