@@ -29,6 +29,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from marsad.store.connections import write_transaction
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS q_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS q_changes_key ON q_changes(kind, id);
@@ -91,8 +93,7 @@ def prepare(conn: sqlite3.Connection) -> None:
     """
     if is_prepared(conn):
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn):
         _upgrade(conn)
         for stmt in SCHEMA.split(";"):
             if stmt.strip():
@@ -107,10 +108,6 @@ def prepare(conn: sqlite3.Connection) -> None:
             conn.execute("INSERT OR REPLACE INTO q_changes(kind, id) SELECT 'storyline', id FROM storylines")
             conn.execute("INSERT INTO q_state VALUES ('prepared', '1')")
         conn.execute("INSERT OR REPLACE INTO q_state VALUES ('schema', ?)", (QUERY_SCHEMA,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _upgrade(conn: sqlite3.Connection) -> None:
