@@ -12,7 +12,8 @@ extracted from their HTML version.  The older marked / unmarked / mixed runs of
 the figures in the README come from seed 2027 (articles and layouts not seen while tuning),
 checked on seeds nobody tuned on (90210; 31337 for issue #17's third pass: ``--out
 bench/results/extraction_eval_seed31337.json``; 8675309 for its fourth pass, with
-``--legacy-pages 0``, looked at only for its totals).
+``--legacy-pages 0``, looked at only for its totals; 60221 for its fifth pass, run before and
+after the changes and looked at only for its totals).
 Writes bench/results/extraction_eval.json and a per-family Markdown table
 bench/results/extraction_families.md.
 """

@@ -12,8 +12,12 @@ article of 2015-07-24, the rule is in the fixture's first line), labelled before
 was run on them and never tuned on; then 61 ``blind2`` sentences (every 28th article of 2015-07-22,
 rule in the fixture's first line) labelled the same way in session 10, whose totals only (never its errors)
 were looked at while the rules were tuned on the others; then 44 ``dev3`` sentences (every 40th article of
-2015-07-31) labelled the same way and then used for development.  ``all`` is dev + heldout (the original set);
-``all_labelled`` is the 305 sentences before blind2, ``all_with_blind2`` every part (with dev3).  The exact-span false positives of each part are
+2015-07-31) labelled the same way and then used for development; then 63 ``blind3`` sentences (session 11: every
+45th article of 2015-07-26, every 40th of 2015-08-02, every 140th of 2015-07-27; rule in the fixture's first line)
+labelled the same way before the recognizer ran on them, whose totals only are looked at (``--errors-split`` never
+prints them); from session 11 blind2 is a development split.  ``all`` is dev + heldout (the original set);
+``all_labelled`` is the 305 sentences before blind2, ``all_with_blind2`` the 410 before blind3 (with dev3) and
+``all_with_blind3`` every part.  The exact-span false positives of each part are
 counted by class (``boundary``, ``type``, ``spurious``; see ``evaluation.news_ner``).  The
 recognizer is ``analyze.entities.find_mentions`` on the whole article, as in the
 pipeline.  The ANERcorp figure is the same as ``marsad eval ner ANERCorp.txt`` (test
@@ -32,10 +36,12 @@ from marsad.analyze.entities import find_mentions
 from marsad.evaluation.news_ner import TYPES, error_classes, load_gold, score
 
 ROOT = Path(__file__).resolve().parents[1]
-SPLITS = ("dev", "dev2", "dev3", "heldout", "fresh", "blind", "blind2", "all", "all_labelled", "all_with_blind2")
+SPLITS = ("dev", "dev2", "dev3", "heldout", "fresh", "blind", "blind2", "blind3", "all", "all_labelled", "all_with_blind2",
+          "all_with_blind3")
 _PARTS = {"dev": ("dev",), "dev2": ("dev2",), "dev3": ("dev3",), "heldout": ("heldout",), "fresh": ("fresh",), "blind": ("blind",),
           "blind2": ("blind2",), "all": ("dev", "heldout"), "all_labelled": ("dev", "dev2", "heldout", "fresh", "blind"),
-          "all_with_blind2": ("dev", "dev2", "dev3", "heldout", "fresh", "blind", "blind2")}
+          "all_with_blind2": ("dev", "dev2", "dev3", "heldout", "fresh", "blind", "blind2"), "blind3": ("blind3",),
+          "all_with_blind3": ("dev", "dev2", "dev3", "heldout", "fresh", "blind", "blind2", "blind3")}
 
 
 def speed(before: Path, shared: Path, n: int, rounds: int) -> dict:
@@ -96,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--errors", action="store_true", help="print the classified false positives and the misses")
-    ap.add_argument("--errors-split", choices=[s for s in SPLITS if "blind2" not in s], default="dev",
-                    help="whose errors --errors prints (default dev; blind2's are never printed)")
+    ap.add_argument("--errors-split", choices=[s for s in SPLITS if "blind3" not in s], default="dev",
+                    help="whose errors --errors prints (default dev; blind3's are never printed)")
     ap.add_argument("--skip-anercorp", action="store_true")
     ap.add_argument("--speed-before", type=Path,
                     help="an earlier entities.py: time its find_mentions against this tree's on SaudiNewsNet")

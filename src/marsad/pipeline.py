@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
 from itertools import islice
+
+import numpy as np
 
 from marsad.analyze.core import analyze as analyze_article
 from marsad.analyze.core import redate
@@ -41,7 +43,9 @@ from marsad.dedup.minhash import (
     jaccard,
     shingle_containment,
     shingles,
+    signature_keys,
     signatures,
+    unpack_doc,
 )
 from marsad.errors import InputError
 from marsad.extract.core import extract as extract_page
@@ -279,6 +283,7 @@ class Pipeline:
         idf_fn = self._idf()
         n_store = self.store.count("articles")
         touched: set[str] = set()
+        texts = self._paragraphs = _Paragraphs(self.store)  # the paragraphs checked for shared (wire) text, shingled once
         total = len(order)
         self.progress("cluster", 0, total)
         # a commit rewrites the band and posting index pages the batch touched, and on a big store
@@ -293,10 +298,12 @@ class Pipeline:
                     art = self.store.article(aid)
                     if prepared := self.store.prepared(aid):  # computed by the analysis workers
                         feats = _from_prepared(art, prepared, idf_fn, n_store)
-                        sigs = Signatures.unpack(prepared["minhash"])
+                        sigs = _prepared_signatures(prepared)
                     else:  # a store analysed before this was kept
                         feats = self.features(art, self.store.analysis(aid), idf_fn)
-                        sigs = signatures(art.paragraphs)
+                        full = signatures(art.paragraphs)
+                        sigs = KeyedSignatures(full.doc, signature_keys(full), paragraphs=full.paragraphs)
+                    texts.put(aid, art.paragraphs)  # (not read back from the store)
                     duplicate_of, shared_stories = self._dedup(aid, sigs, bands)
                     copy_first = bool(duplicate_of) and is_original(art, self.store.article(duplicate_of))
                     feats["duplicate_of"] = None if copy_first else duplicate_of
@@ -307,48 +314,45 @@ class Pipeline:
                             self.store.mark_duplicate(duplicate_of, aid)
                     else:
                         story_id, _ = clusterer.assign(aid, feats, shared_stories)
-                    self.store.put_features(aid, {**feats, "minhash": {"doc": sigs.to_json()["doc"]}})
+                    self.store.put_features(aid, {**feats, "minhash": {"doc": sigs.doc.tolist() if sigs.doc is not None else None}})
                     touched.add(story_id)
             self.progress("cluster", min(k + step, total), total)
+        del self._paragraphs  # (what it holds is only worth keeping while clustering)
         return touched
 
-    def _dedup(self, aid: str, sigs: Signatures, bands: BandIndex) -> tuple[str | None, set[str]]:
+    def _dedup(self, aid: str, sigs: Signatures | KeyedSignatures, bands: BandIndex) -> tuple[str | None, set[str]]:
+        """(the article ``aid`` is a copy of, or None; the stories of the articles it shares a paragraph with),
+        from its signatures; files its bands.  The band keys are hashed here only if ``sigs`` does not carry
+        them (`KeyedSignatures`, which the analysis workers prepare)."""
+        keys = sigs.keys if isinstance(sigs, KeyedSignatures) else signature_keys(sigs)
+        doc = sigs.doc
+        texts = getattr(self, "_paragraphs", None) or _Paragraphs(self.store)
         duplicate_of = None
-        if sigs.doc is not None:
-            for cand in sorted(bands.candidates("doc", sigs.doc)):
+        if doc is not None:
+            for cand in sorted(set(bands.ranked_by_keys(keys["doc"]))):
                 other = Signatures.from_json(self.store.features(cand)["minhash"])
-                if other.doc is not None and jaccard(sigs.doc, other.doc) >= DOC_THRESHOLD:
+                if other.doc is not None and jaccard(doc, other.doc) >= DOC_THRESHOLD:
                     duplicate_of = cand
                     break
-            bands.add("doc", aid, sigs.doc)
+            bands.add_keys(aid, keys["doc"])
         shared_stories: set[str] = set()
-        texts: dict[str, tuple[str, ...]] = {aid: self.store.article(aid).paragraphs}
-        shingled: dict[tuple[str, int], set[bytes]] = {}
-
-        def shingles_of(article_id: str, para: int) -> set[bytes]:
-            if (article_id, para) not in shingled:
-                shingled[article_id, para] = shingles(texts[article_id][para], 3)
-            return shingled[article_id, para]
-
-        for pi, psig in sigs.paragraphs:
+        for pi, para_keys in keys["paragraphs"]:
             # verify the paragraphs sharing the most bands: a wire paragraph copied on hundreds of
             # pages would otherwise cost hundreds of exact checks
-            for item in sorted(bands.ranked_candidates("para", psig, PARA_VERIFY)):
+            for item in sorted(bands.ranked_by_keys(para_keys, PARA_VERIFY)):
                 other_id, _, other_pi = item.rpartition(":")
                 if other_id == aid:
                     continue
-                if other_id not in texts:
-                    texts[other_id] = self.store.article(other_id).paragraphs
-                other_paras = texts[other_id]
-                if int(other_pi) >= len(other_paras):
+                other = texts.shingles(other_id, int(other_pi))
+                if other is None:
                     continue
-                sim = shingle_containment(shingles_of(aid, pi), shingles_of(other_id, int(other_pi)))
+                sim = shingle_containment(texts.shingles(aid, pi), other)
                 if sim >= PARA_THRESHOLD:
                     (a, pa), (b, pb) = sorted([(aid, pi), (other_id, int(other_pi))])
                     self.store.add_shared_paragraph(a, pa, b, pb, round(sim, 3))
                     if (sid := self.store.story_of(other_id)):
                         shared_stories.add(sid)
-            bands.add("para", f"{aid}:{pi}", psig)
+            bands.add_keys(f"{aid}:{pi}", para_keys)
         return duplicate_of, shared_stories
 
     # -- 6. dates from the story ---------------------------------------------
@@ -565,11 +569,16 @@ def _day(timestamp: str | None) -> str | None:
 
 def prepare(article: Article, analysis: Analysis) -> dict:
     """What the clustering needs of one article that depends on the article alone (run in a worker):
-    position-weighted term counts, MinHash signatures, the weekday it calls "today", entity keys."""
+    position-weighted term counts, MinHash signatures and their band keys, the weekday it calls "today",
+    entity keys."""
+    packed = signatures(article.paragraphs).pack()
     return {
         "article_id": article.id,
         "counts": term_counts(article.title, article.paragraphs),
-        "minhash": signatures(article.paragraphs).pack(),
+        "minhash": packed,
+        # hashed from the signatures as the clustering reads them back (64-bit words: datasketch's are 32-bit,
+        # and a band's key hashes its bytes)
+        "bands": signature_keys(Signatures.unpack(packed)),
         "weekday": event_weekday(weekday_mentions(article.text)),
         "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
     }
@@ -627,6 +636,77 @@ def _from_prepared(article: Article, prepared: dict, idf_fn: Callable[[str], flo
         "weekday": prepared["weekday"],
         "entities": prepared["entities"],
     }
+
+
+class KeyedSignatures:
+    """An article's signatures with their band keys (`signature_keys`), as the clustering reads a prepared
+    record: the whole-body signature decoded, the paragraphs' only if something asks for them (`_dedup`
+    reads their band keys alone)."""
+
+    __slots__ = ("doc", "keys", "_packed", "_paragraphs")
+
+    def __init__(self, doc: np.ndarray | None, keys: dict, packed: dict | None = None,
+                 paragraphs: tuple[tuple[int, np.ndarray], ...] | None = None) -> None:
+        self.doc = doc
+        self.keys = keys
+        self._packed = packed
+        self._paragraphs = paragraphs
+
+    @property
+    def paragraphs(self) -> tuple[tuple[int, np.ndarray], ...]:
+        if self._paragraphs is None:
+            self._paragraphs = Signatures.unpack(self._packed or {}).paragraphs
+        return self._paragraphs
+
+
+def _prepared_signatures(prepared: dict) -> KeyedSignatures:
+    """The signatures of a prepared record with their band keys; the keys are hashed here only for a record
+    prepared before the workers computed them."""
+    if "bands" in prepared:
+        return KeyedSignatures(unpack_doc(prepared["minhash"]), prepared["bands"], packed=prepared["minhash"])
+    sigs = Signatures.unpack(prepared["minhash"])
+    return KeyedSignatures(sigs.doc, signature_keys(sigs), paragraphs=sigs.paragraphs)
+
+
+PARAGRAPH_CACHE = 4096  # shingled paragraphs kept while clustering (a few KB each)
+
+
+class _Paragraphs:
+    """The paragraphs the shared-paragraph check compares, read from the store and shingled once each.
+
+    The articles a new one shares wire text with are mostly recent ones, checked again and again: the last
+    `PARAGRAPH_CACHE` paragraphs shingled are kept (and the paragraphs of the articles they belong to)."""
+
+    def __init__(self, store: Store, size: int = PARAGRAPH_CACHE) -> None:
+        self.store = store
+        self.size = size
+        self._texts: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._shingled: OrderedDict[tuple[str, int], set[bytes]] = OrderedDict()
+
+    def put(self, article_id: str, paragraphs: tuple[str, ...]) -> None:
+        """The paragraphs of an article at hand (not read again from the store)."""
+        self._texts[article_id] = paragraphs
+        self._texts.move_to_end(article_id)
+        if len(self._texts) > self.size:
+            self._texts.popitem(last=False)
+
+    def shingles(self, article_id: str, para: int) -> set[bytes] | None:
+        """The word 3-shingles of an article's paragraph (None: the article has no such paragraph)."""
+        key = (article_id, para)
+        got = self._shingled.get(key)
+        if got is not None:
+            self._shingled.move_to_end(key)
+            return got
+        paragraphs = self._texts.get(article_id)
+        if paragraphs is None:
+            paragraphs = self.store.article(article_id).paragraphs
+        self.put(article_id, paragraphs)
+        if para >= len(paragraphs):
+            return None
+        got = self._shingled[key] = shingles(paragraphs[para], 3)
+        if len(self._shingled) > self.size:
+            self._shingled.popitem(last=False)
+        return got
 
 
 def _extract_with_terms(extract_fn: Callable[[Page], Article], page: Page) -> tuple[Article, set[str]]:

@@ -328,9 +328,20 @@ def _family_name(key: str, strict: bool = True) -> bool:
     return surface_count(key[2:]) <= surface_count(key)
 
 
+def _particle_pronoun(key: str) -> bool:
+    """A particle with a pronoun suffix (بأنهم, لأنها, إنه): never a name."""
+    k = _strip(key)
+    for suffix in _PRONOUN_SUFFIXES:
+        if k.endswith(suffix) and k[:-len(suffix)] in ("ان", "لان", "كان", "لكن", "بان"):
+            return k not in word_set("first_names.txt")
+    return False
+
+
 def _bad_name_word(word: str, key: str, first: bool) -> bool:
     if "\u064b" in word or "\u064c" in word or not _LETTERS.fullmatch(word):
         return True  # tanween: adverbs and indefinite nouns (جيداً), never a name
+    if _particle_pronoun(key):
+        return True  # بأنهم تأخروا
     k = _strip(key)
     if _is_time(key) or _is_role(key):
         return True
@@ -408,12 +419,13 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
     place_heads = mapping("place_heads.tsv")
     # غرفة أبها, بلدية العلا, جمرك مطار الملك عبدالعزيز الدولي: an organisation head right before a place
     # names the organisation, with the adjective that closes it (نادي الباحة الأدبي)
+    unit_heads = heads | {"اماره"}  # إمارة منطقة مكة المكرمة: the region's governorate (not إمارة دبي)
     for (a0, b), typ in list(out.items()):
         a = a0
-        if (typ == "LOC" and a > 1 and not any(taken[a - 2:a]) and _strip(keys[a - 2]) in heads
+        if (typ == "LOC" and a > 1 and not any(taken[a - 2:a]) and _strip(keys[a - 2]) in unit_heads
                 and place_heads.get(keys[a - 1]) == "admin" and _strip(keys[a]) == keys[a]):
             a -= 1  # أمانة منطقة الرياض, شرطة محافظة جدة: the head, the unit and the place
-        if (typ == "LOC" and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in heads
+        if (typ == "LOC" and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in (heads if a == a0 else unit_heads)
                 and (b - a == 1 or _strip(keys[a]) == keys[a] or place_heads.get(keys[a]) == "admin")):
             del out[(a0, b)]
             end = b + 1 if _agreeing_adjective(keys[a - 1], b, keys, taken) else b
@@ -473,6 +485,7 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
                 and _org_head(keys[a], heads) and tuple(keys[a:b + 1]) not in gz_index):
             del out[(a, b)], out[nxt]
             out[(a, b + 1)] = "ORG"
+    out = _names_around_places(out, words, keys)
     # a quoted outlet's name is the outlet (قال المصدر لـ«الشرق الأوسط»), not a place
     from marsad.extract.outlets import known as known_outlet
 
@@ -494,6 +507,115 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
         else:
             merged[(a, b)] = typ
     return merged
+
+
+def _names_around_places(out: dict[tuple[int, int], str], words: list[str],
+                         keys: list[str]) -> dict[tuple[int, int], str]:
+    """Places that are part of a longer name, and names cut short around them.
+
+    * a city after the word that opens a club's name is the club (أتلتيكو مدريد, سبارتاك موسكو), and so is a
+      city followed by a masculine country adjective (بنفيكا البرتغالي: a city agrees in the feminine,
+      لشبونة البرتغالية; the club, النادي, in the masculine; not a region with the article: الجولان السوري);
+      the adjective stays out of the name;
+      A city the article names as a club elsewhere (نادي روما ... وقّع مع روما) is the club too, unless a
+      locative preposition or a place's head stands before it (الفحص الطبي في روما);
+    * a place's name keeps the adjective that is part of it (روسيا الاتحادية, القدس الشرقية, اليرموك الثانية);
+    * a facility's head names the place with the nouns between them (محطة سكة حديد الحجاز), not over an
+      organisation (مسجد قوات طوارئ عسير);
+    * a tribe's or town's name keeps بني (بني ياس); a one-word unknown name after موقع is a website (موقع
+      كيكستارتر), not a place;
+    * an acronym spelled in Arabic letters runs over all its letters (اف بي + اي);
+    * a word with a pronoun suffix (كبلدنا, مدينتهم) is a noun, not a place.
+    """
+    from marsad.arabic.clitics import surface_count
+
+    n = len(words)
+    gz = _gazetteer_index()
+    countries = {row[0] for row in table("gazetteer_countries.tsv")}
+    clubs = word_set("club_prefixes.txt")
+    adjectives = word_set("place_name_adjectives.txt")
+    letters = word_set("letter_names.txt")
+    place_heads = mapping("place_heads.tsv")
+    bodies = word_set("org_heads.txt") | word_set("state_bodies.txt")
+    starts = {a: (a, b) for (a, b) in out}
+    covered = {k: (a, b) for (a, b) in out for k in range(a, b)}  # word -> the span over it
+    new = dict(out)
+    club_names: set[tuple[str, ...]] = set()
+    for (a, b), typ in sorted(out.items()):
+        if (a, b) not in new:
+            continue
+        before = covered.get(a - 1)
+        if (typ in ("LOC", "ORG") and a > 0 and keys[a - 1] in ("بني", "بنو") and b - a <= 2
+                and " ".join(keys[a:b]) not in countries  # (بني إسرائيل: a people)
+                and (before is None or before == (a - 1, a) and new.get(before) in ("LOC", "ORG"))):
+            new.pop(before, None)  # (the tagger may have taken بني alone)
+            del new[(a, b)]
+            a -= 1
+            new[(a, b)] = typ  # بني ياس, بني وليد: the tribe's name starts with بني
+        if typ == "ORG" and _strip(keys[a]).removeprefix("ال") in ("نادي", "فريق") and b - a >= 2:
+            club_names.add(tuple(keys[a + 1:b]))  # نادي روما: روما is the club in this article
+        if typ == "LOC":
+            if (a > 0 and a - 1 not in covered and _strip(keys[a - 1]) in clubs and b - a <= 2
+                    and " ".join(keys[a:b]) not in countries):
+                del new[(a, b)]
+                new[(a - 1, b)] = "ORG"  # أتلتيكو مدريد
+                club_names.add(tuple(keys[a - 1:b]))
+                continue
+            if (b < n and b not in starts and keys[b].startswith("ال") and keys[b].endswith("ي") and len(keys[b]) > 4
+                    and _is_demonym(keys[b]) and b - a <= 3 and _strip(keys[a]) == keys[a] and not keys[a].startswith("ال")
+                    and keys[b] not in adjectives and not _head_word(keys[a], place_heads)  # ريف دمشق الغربي
+                    and " ".join(keys[a:b]) not in countries and tuple(keys[a:b + 1]) not in gz
+                    and not (a > 0 and _head_word(keys[a - 1], place_heads))):
+                new[(a, b)] = "ORG"  # بنفيكا البرتغالي: the club
+                club_names.update(tuple(keys[k:b]) for k in range(a, b - 1))  # باريس سان جرمان, سان جرمان
+                club_names.add(tuple(keys[a:b]))
+                continue
+            if b < n and b not in starts and keys[b] in adjectives and tuple(keys[a:b]) + (keys[b],) not in gz:
+                del new[(a, b)]
+                b += 1
+                new[(a, b)] = "LOC"  # روسيا الاتحادية
+            head = next((j for j in range(a - 1, max(-1, a - 4), -1) if _strip(keys[j]) in place_heads
+                         and place_heads[_strip(keys[j])] == "name"), None)
+            if head is not None and head < a - 1 and _strip(keys[a]) == keys[a] and keys[a][:1] not in PROCLITICS and all(
+                    _LETTERS.fullmatch(words[k]) and not keys[k].startswith("ال") and _strip(keys[k]) == keys[k]
+                    and keys[k][:1] not in PROCLITICS  # (جبل مران بصعدة, فندق بقلب واشنطن: a preposition between)
+                    and not _is_time(keys[k]) and not _is_role(keys[k]) and (k not in covered or out.get(covered[k]) == "ORG")
+                    and _strip(keys[k]) not in bodies  # مسجد قوات طوارئ + عسير: an organisation between them
+                    for k in range(head + 1, a)):
+                inside = [x for x in new if head <= x[0] and x[1] <= a]
+                if all(new[x] == "ORG" for x in inside) and not any(x[0] < head < x[1] for x in new):
+                    for x in inside:
+                        del new[x]
+                    del new[(a, b)]
+                    new[(head, b)] = "LOC"  # دار أوبرا فيينا, محطة سكة حديد الحجاز
+                    continue
+            if (b - a == 1 and a > 0 and a - 1 not in covered and _strip(keys[a - 1]) == "موقع" and tuple(keys[a:b]) not in gz
+                    and keys[a] not in _gazetteer_first_words()):
+                new[(a, b)] = "ORG"  # موقع كيكستارتر: a website, not a place
+                continue
+            if b - a == 1 and tuple(keys[a:b]) not in gz:
+                k = _strip(keys[a])
+                k = k[1:] if k[:1] in "كبل" and len(k) > 5 else k
+                for suffix in _PRONOUN_SUFFIXES[:-1]:  # (not a bare ه: بريدة, طيبة end so)
+                    stem = k[:-len(suffix)] if k.endswith(suffix) else ""
+                    stem = stem[:-1] + "ه" if stem.endswith("ت") else stem
+                    if len(stem) >= 3 and surface_count("ال" + stem) >= 100:
+                        del new[(a, b)]  # كبلدنا: our country
+                        break
+        elif typ == "ORG" and all(_strip(k) in letters or k in letters for k in keys[a:b]):
+            end = b
+            while end < n and end not in starts and keys[end] in letters and _LETTERS.fullmatch(words[end]):
+                end += 1
+            if end > b:
+                del new[(a, b)]
+                new[(a, end)] = "ORG"  # اف بي + اي
+    for (a, b), typ in list(new.items()):
+        if typ != "LOC" or (_strip(keys[a]), *keys[a + 1:b]) not in club_names:
+            continue
+        if a > 0 and (keys[a - 1] in ("في", "من") or _head_word(keys[a - 1], place_heads)) or keys[a][:1] == "ب" and _strip(keys[a]) != keys[a]:
+            continue
+        new[(a, b)] = "ORG"
+    return new
 
 
 def _generic_body(head: str, word: str, heads: frozenset[str]) -> bool:
@@ -703,6 +825,10 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
             head = _head_word(keys[j], founders) if free(j, a) else None
             if head and (named_after[head][1] == "any" or title in royal):
                 end = b + 1 if _adjective_after(b, keys, taken, demonym=False) else b  # not الأهالي
+                if (end == b and named_after[head][0] == "ORG" and b < n and not taken[b] and keys[b].startswith("لل")
+                        and len(keys[b]) >= 5 and not _is_time(keys[b]) and not _is_role(keys[b])):
+                    # مركز الملك فيصل + للدراسات الإسلامية: the field of an organisation named after a person
+                    end = b + 2 if _adjective_after(b + 1, keys, taken, demonym=False) else b + 1
                 for k in range(j, end):
                     taken[k] = True
                 if named_after[head][0] != "MISC":  # دوري عبداللطيف جميل: a competition, no entity
@@ -877,6 +1003,10 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
     ks = [_strip(k) for k in keys[a:b]]
     if all(_is_demonym(k) or _is_time(k) or _is_role(k) for k in ks):
         return None
+    spelled = word_set("letters_not_in_names.txt")
+    if keys[a] in spelled or keys[b - 1] in spelled and not (
+            ks[0] in word_set("first_names.txt") or ner.shipped_lexicon().get(ks[0], {}).get("PERS")):
+        return None  # واي فاي, آركي سي: a product or an acronym spelled in letters (not جيمس بي. كومي)
     if b - a >= 2 and any(all(k.endswith(end) for k in ks) for end in _DUAL_ENDINGS) and not any(
             k in word_set("first_names.txt") or ner.shipped_lexicon().get(k, {}).get("PERS") for k in ks):
         return None  # a dual or plural noun and its adjective (عينان عسليتان, سؤالين رئيسيين)

@@ -22,6 +22,8 @@ caller's transaction.
 from __future__ import annotations
 
 import json
+import sys
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +44,10 @@ STATE_ENTITIES = 120  # entity counts kept in a story's state: a story's size mu
 # kept every state it read grew 86 MB per 1,000 articles (2.9 GB of a SaudiNewsNet digest's main process);
 # the states of the stories news is still arriving in are the recent ones, the others are read back
 STATE_CACHE = 2048
+# what scoring reads of a state that left that cache (`_View`, 2-4 KB): a candidate story or storyline is scored
+# from it without parsing its stored state, which on a big store, where most candidates have left the cache,
+# was most of the clustering's and the linking's cost (and made it grow with the store)
+VIEW_CACHE = 16384
 
 
 @dataclass
@@ -56,24 +62,34 @@ class StoryState:
     # what scoring reads of the state, computed once per change (`changed` drops them)
     _unit: dict[str, float] | None = field(default=None, repr=False, compare=False)
     _top: list[str] | None = field(default=None, repr=False, compare=False)
+    _top_set: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _days: tuple[str | None, int | None] | None = field(default=None, repr=False, compare=False)
 
     def changed(self) -> None:
-        self._unit = self._top = None
+        self._unit = self._top = self._top_set = self._days = None
 
     def unit_vector(self) -> dict[str, float]:
         if self._unit is None:
             self._unit = normalize_vector(self.vector)
         return self._unit
 
+    def event_days(self) -> tuple[str | None, int | None]:
+        """(`event_date`, `event_weekday`)."""
+        if self._days is None:
+            date = max(self.dates.items(), key=lambda kv: (kv[1], kv[0]))[0] if self.dates else None
+            weekday = None
+            if not self.dates and self.weekdays:
+                weekday = max(self.weekdays.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+            self._days = (date, weekday)
+        return self._days
+
     @property
     def event_date(self) -> str | None:
-        return max(self.dates.items(), key=lambda kv: (kv[1], kv[0]))[0] if self.dates else None
+        return self.event_days()[0]
 
     @property
     def event_weekday(self) -> int | None:
-        if self.dates:
-            return None
-        return max(self.weekdays.items(), key=lambda kv: (kv[1], -kv[0]))[0] if self.weekdays else None
+        return self.event_days()[1]
 
     def top_entities(self, k: int = 30) -> list[str]:
         if k == 30 and self._top is not None:
@@ -82,6 +98,12 @@ class StoryState:
         if k == 30:
             self._top = top
         return top
+
+    def top_entity_set(self) -> frozenset[str]:
+        """`top_entities` as a set (what the entity overlap compares)."""
+        if self._top_set is None:
+            self._top_set = frozenset(self.top_entities())
+        return self._top_set
 
     def to_json(self) -> str:
         return json.dumps({
@@ -96,16 +118,43 @@ class StoryState:
                    Counter({int(k): v for k, v in d["weekdays"].items()}), Counter(d["entities"]))
 
 
+class _View:
+    """What scoring reads of a story's or a storyline's state, compact: the terms and weights of its unit vector
+    (terms interned: the same words recur in thousands of states), its top entities and its event days.
+
+    A score computed from it is the score computed from the state: the unit vector comes back with the same
+    weights in the same order."""
+
+    __slots__ = ("terms", "weights", "entities", "days")
+
+    def __init__(self, unit: dict[str, float], entities: Sequence[str],
+                 days: tuple[str | None, int | None] = (None, None)) -> None:
+        self.terms = tuple(map(sys.intern, unit))
+        self.weights = array("d", unit.values())
+        self.entities = tuple(entities)
+        self.days = days
+
+    def unit_vector(self) -> dict[str, float]:
+        return dict(zip(self.terms, self.weights, strict=True))
+
+    def top_entity_set(self) -> frozenset[str]:
+        return frozenset(self.entities)
+
+    def event_days(self) -> tuple[str | None, int | None]:
+        return self.days
+
+
 class _LineState:
     """A storyline's summed vector and entity counts, with what linking compares (computed once)."""
 
-    __slots__ = ("vector", "entities", "unit_vector", "top_entities")
+    __slots__ = ("vector", "entities", "unit_vector", "top_entities", "top_entity_set")
 
     def __init__(self, vector: dict[str, float], entities: Counter) -> None:
         self.vector = vector
         self.entities = entities
         self.unit_vector = normalize_vector(vector)
         self.top_entities = [e for e, _ in entities.most_common(40)]
+        self.top_entity_set = frozenset(self.top_entities)
 
 
 class ClusterStore(Protocol):
@@ -152,6 +201,9 @@ class OnlineClusterer:
         # this object is the only writer of story states while it lives: a state it holds is the stored one
         self._states: OrderedDict[str, StoryState] = OrderedDict()
         self._lines: OrderedDict[str, _LineState] = OrderedDict()  # the same for storylines
+        # the views of states that left those caches (dropped when the state changes)
+        self._views: OrderedDict[str, _View] = OrderedDict()
+        self._line_views: OrderedDict[str, _View] = OrderedDict()
 
     # -- stories ------------------------------------------------------------
     def _load(self, story_id: str) -> StoryState:
@@ -167,16 +219,35 @@ class OnlineClusterer:
         self._states[state.story_id] = state
         self._states.move_to_end(state.story_id)
         if len(self._states) > STATE_CACHE:
-            self._states.popitem(last=False)  # saved when it changed: reading it back gives the same state
+            # saved when it changed: reading it back gives the same state; its view is kept for scoring
+            _, old = self._states.popitem(last=False)
+            _keep_view(self._views, old.story_id,
+                       _View(old.unit_vector(), old.top_entities(), old.event_days()))
+
+    def _scored(self, story_id: str) -> StoryState | _View:
+        """What scoring reads of a story: its state if it is in memory, else its view, else its stored state."""
+        state = self._states.get(story_id)
+        if state is not None:
+            self._states.move_to_end(story_id)
+            return state
+        view = self._views.get(story_id)
+        if view is not None:
+            self._views.move_to_end(story_id)
+            return view
+        return self._load(story_id)
 
     def candidates(self, vector: dict[str, float]) -> list[str]:
         top = sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:QUERY_TERMS]
         return self.tables.ranked_stories(top, POSTINGS, MAX_CANDIDATES)
 
-    def score(self, feats: dict, state: StoryState, shared_with: set[str] | None = None) -> float:
+    def score(self, feats: dict, state: StoryState | _View, shared_with: set[str] | None = None,
+              entities: frozenset[str] | None = None) -> float:
+        """``entities``: the set of ``feats["entities"]``, when the caller scores one article against many."""
         text = cosine(feats["vector"], state.unit_vector())
-        ents = entity_overlap(feats.get("entities", ()), state.top_entities())
-        dates = date_factor(feats.get("published"), feats.get("weekday"), state.event_date, state.event_weekday)
+        ents = entity_overlap(frozenset(feats.get("entities", ())) if entities is None else entities,
+                              state.top_entity_set())
+        days = state.event_days()
+        dates = date_factor(feats.get("published"), feats.get("weekday"), days[0], days[1])
         return combine(text, ents, dates, bool(shared_with))
 
     def assign(self, article_id: str, feats: dict, shared_stories: set[str] | None = None) -> tuple[str, float]:
@@ -184,9 +255,9 @@ class OnlineClusterer:
         shared_stories = shared_stories or set()
         best_id, best_score = None, 0.0
         cands = self.candidates(feats["vector"])
+        entities = frozenset(feats.get("entities", ()))
         for sid in sorted(set(cands) | shared_stories):
-            state = self._load(sid)
-            s = self.score(feats, state, {sid} & shared_stories)
+            s = self.score(feats, self._scored(sid), {sid} & shared_stories, entities)
             if s > best_score or (s == best_score and best_id is not None and sid < best_id):
                 best_id, best_score = sid, s
         if best_id is not None and best_score >= self.join_threshold:
@@ -227,6 +298,7 @@ class OnlineClusterer:
             state.entities = Counter(dict(kept))
 
     def _save(self, state: StoryState) -> None:
+        self._views.pop(state.story_id, None)
         self._keep(state)
         top = sorted(state.unit_vector().items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
         self.tables.save_story(state.story_id, state.storyline_id, state.to_json(), top)
@@ -244,16 +316,27 @@ class OnlineClusterer:
             return state.storyline_id
         vec = state.unit_vector()
         best, best_score, best_line = None, 0.0, None
-        story_entities = state.top_entities()
+        story_entities = state.top_entity_set()
         for lid in lookup_storylines(self.tables, vec):
-            line = self._line(lid)
-            text = cosine(vec, line.unit_vector)
-            ents = entity_overlap(story_entities, line.top_entities)
+            line = self._lines.get(lid)
+            if line is not None:
+                self._lines.move_to_end(lid)
+                unit, line_entities = line.unit_vector, line.top_entity_set
+            elif (view := self._line_views.get(lid)) is not None:
+                self._line_views.move_to_end(lid)
+                unit, line_entities = view.unit_vector(), view.top_entity_set()
+            else:
+                line = self._line(lid)
+                unit, line_entities = line.unit_vector, line.top_entity_set
+            text = cosine(vec, unit)
+            ents = entity_overlap(story_entities, line_entities)
             s = text if ents is None else 0.5 * text + 0.5 * ents
             if s > best_score:
-                best, best_score, best_line = lid, s, line
+                best, best_score = lid, s
         if best is None or best_score < self.line_threshold:
             best, best_line = "L" + story_id[1:], _LineState({}, Counter())
+        else:
+            best_line = self._line(best)
         self.tables.set_storyline(story_id, best)
         self._states.pop(story_id, None)
         self._add_to_line(best, best_line, vec, state)
@@ -272,7 +355,8 @@ class OnlineClusterer:
         self._lines[line_id] = line
         self._lines.move_to_end(line_id)
         if len(self._lines) > STATE_CACHE:
-            self._lines.popitem(last=False)
+            old_id, old = self._lines.popitem(last=False)
+            _keep_view(self._line_views, old_id, _View(old.unit_vector, old.top_entities))
 
     def _add_to_line(self, line_id: str, line: _LineState, vec: dict[str, float], state: StoryState) -> None:
         vector = dict(line.vector)
@@ -282,10 +366,19 @@ class OnlineClusterer:
         entities = Counter(line.entities)
         entities.update({e: 1 for e in state.entities})
         entities = Counter(dict(entities.most_common(200)))
-        self._keep_line(line_id, _LineState(vector, entities))
-        top = sorted(normalize_vector(vector).items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
+        line = _LineState(vector, entities)
+        self._line_views.pop(line_id, None)
+        self._keep_line(line_id, line)
+        top = sorted(line.unit_vector.items(), key=lambda kv: (-kv[1], kv[0]))[:INDEX_TERMS]
         self.tables.save_storyline(line_id, json.dumps({"vector": vector, "entities": entities}, ensure_ascii=False),
                                    top)
+
+
+def _keep_view(views: OrderedDict[str, _View], key: str, view: _View) -> None:
+    views[key] = view
+    views.move_to_end(key)
+    if len(views) > VIEW_CACHE:
+        views.popitem(last=False)
 
 
 def lookup_storylines(tables: ClusterStore, vector: dict[str, float]) -> list[str]:

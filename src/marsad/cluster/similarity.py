@@ -34,6 +34,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -84,13 +85,22 @@ def date_factor(pub_a: str | None, wd_a: int | None, pub_b: str | None, wd_b: in
     ``bench/cluster_eval.py``), and it lowered the graded similarity too.
     """
     if pub_a and pub_b:
-        gap = abs((dt.date.fromisoformat(pub_a) - dt.date.fromisoformat(pub_b)).days)
-        return DATE_FACTORS.get(gap, FAR_DATE_FACTOR)
+        return _dated_factor(pub_a, pub_b)
     return UNKNOWN_DATE_FACTOR
 
 
+@lru_cache(maxsize=8192)
+def _dated_factor(pub_a: str, pub_b: str) -> float:
+    """`date_factor` of two publication days (the clustering compares a few hundred pairs of days again
+    and again: an article's day against its candidate stories')."""
+    gap = abs((dt.date.fromisoformat(pub_a) - dt.date.fromisoformat(pub_b)).days)
+    return DATE_FACTORS.get(gap, FAR_DATE_FACTOR)
+
+
 def entity_overlap(a: Iterable[str], b: Iterable[str]) -> float | None:
-    sa, sb = set(a), set(b)
+    """Jaccard of two entity sets; None if a side is empty.  Sets are used as they are (not copied)."""
+    sa = a if isinstance(a, (set, frozenset)) else set(a)
+    sb = b if isinstance(b, (set, frozenset)) else set(b)
     if not sa or not sb:
         return None
     return len(sa & sb) / len(sa | sb)

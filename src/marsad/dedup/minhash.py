@@ -61,7 +61,9 @@ def shingles(text: str, k: int) -> set[bytes]:
 def signature(items: set[bytes]) -> np.ndarray:
     m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     m.update_batch(list(items))
-    return m.hashvalues
+    # datasketch keeps 32-bit values here, `Signatures.pack` stores 64-bit words: band keys hash the raw
+    # bytes, so every signature is widened once, or a fresh signature and a stored one would never share a band
+    return m.hashvalues.astype(np.uint64)
 
 
 def containment(a: str, b: str, k: int = 3) -> float:
@@ -126,17 +128,30 @@ class Signatures:
 
     @classmethod
     def unpack(cls, data: dict) -> Signatures:
-        def arr(text: str) -> np.ndarray:
-            return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
-
-        return cls(arr(data["doc"]) if data.get("doc") is not None else None,
-                   tuple((i, arr(s)) for i, s in data.get("paragraphs", [])))
+        return cls(unpack_doc(data), tuple((i, _unpacked(s)) for i, s in data.get("paragraphs", [])))
 
     @classmethod
     def from_json(cls, data: dict) -> Signatures:
         doc = np.array(data["doc"], dtype=np.uint64) if data.get("doc") is not None else None
         paras = tuple((i, np.array(s, dtype=np.uint64)) for i, s in data.get("paragraphs", []))
         return cls(doc, paras)
+
+
+def _unpacked(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.uint64).copy()
+
+
+def unpack_doc(data: dict) -> np.ndarray | None:
+    """The whole-body signature of a `Signatures.pack` form alone (the paragraphs' are left packed)."""
+    return _unpacked(data["doc"]) if data.get("doc") is not None else None
+
+
+def signature_keys(sigs: Signatures) -> dict:
+    """The band keys of every signature of an article, in JSON form: ``{"doc": keys or None, "paragraphs":
+    [[index, keys], ...]}``.  They depend on the article alone, so a worker computes them and the process
+    that files them (`BandIndex.add_keys`) does not hash the bands again."""
+    return {"doc": band_keys(sigs.doc, "doc") if sigs.doc is not None else None,
+            "paragraphs": [[i, band_keys(s, "para")] for i, s in sigs.paragraphs]}
 
 
 def paragraph_signatures(paragraphs: tuple[str, ...] | list[str]) -> tuple[tuple[int, np.ndarray], ...]:
@@ -175,12 +190,20 @@ class BandIndex:
         return self._last[2]
 
     def add(self, level: str, item: str, sig: np.ndarray) -> None:
-        self.bands.add(self._keys(level, sig), item)
+        self.add_keys(item, self._keys(level, sig))
+
+    def add_keys(self, item: str, keys: Sequence[int]) -> None:
+        """`add` of a signature whose band keys are known (`band_keys`, `signature_keys`)."""
+        self.bands.add(keys, item)
 
     def candidates(self, level: str, sig: np.ndarray) -> set[str]:
         return set(self.ranked_candidates(level, sig))
 
     def ranked_candidates(self, level: str, sig: np.ndarray, limit: int | None = None) -> list[str]:
         """Items sharing a band with ``sig``, most shared bands first (the likeliest near-duplicates)."""
-        hits = Counter(self.bands.items(self._keys(level, sig), MAX_BUCKET))
+        return self.ranked_by_keys(self._keys(level, sig), limit)
+
+    def ranked_by_keys(self, keys: Sequence[int], limit: int | None = None) -> list[str]:
+        """`ranked_candidates` of a signature whose band keys are known."""
+        hits = Counter(self.bands.items(keys, MAX_BUCKET))
         return [item for item, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

@@ -291,8 +291,9 @@ def is_headline_like(line: str, max_words: int = 25) -> bool:
 
 
 # letters and marks that only end a word: ة, ى, and tanween (with its alef): "غداًكانت"
-_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»”]|(?<=[\p{L}\d.!؟?»])\")(?=[\p{Arabic}&&\p{L}])")
-# (a straight quote opens a quotation as often as it closes one: only one after a word closes it)
+_GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»]|(?<!\u0640)”|(?<=[\p{L}\d.!؟?»])(?<!\u0640)\")(?=[\p{Arabic}&&\p{L}])")
+# (a straight quote opens a quotation as often as it closes one: only one after a word closes it; after
+# the tatweel of a prefix, "لـ”عين اليوم”", a quote of either kind opens one)
 _GLUE_YEAR = regex.compile(r"(?<=\d{4})(?:م|هـ)(?=[\p{Arabic}&&\p{L}]{3})")
 GLUE_WINDOW = 200  # a glued headline is short: look for the seam in its first characters only
 
@@ -322,8 +323,8 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
             return m.end()
     counts = surface_counts()
     for tok in regex.finditer(r"[\p{L}\p{M}]{6,}", window):
-        if tok.start() < min_offset:
-            continue
+        if tok.end() <= min_offset:
+            continue  # (the seam itself, not the token, must lie past min_offset: "الاسم الذهبيمن جهة")
         word = tok.group()
         key, offs = normalize_with_offsets(word)
         if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
@@ -332,7 +333,8 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
             left, right = key[:i], key[i:]
             if len(right) == 2 and right in _SHORT_ENDINGS and word[offs[i]] not in "أإ":
                 continue  # "تثيران": a dual or plural ending, not a word ("وزوكالاإن": a hamza opens one)
-            if counts.get(left, 0) >= GLUE_LEFT_MIN_COUNT and counts.get(right, 0) >= GLUE_PART_MIN_COUNT:
+            if (counts.get(left, 0) >= GLUE_LEFT_MIN_COUNT and counts.get(right, 0) >= GLUE_PART_MIN_COUNT
+                    and tok.start() + offs[i] >= min_offset):
                 return tok.start() + offs[i]
     return _relaxed_glue(window, min_offset) if relaxed else None
 
@@ -362,12 +364,13 @@ def _relaxed_glue(window: str, min_offset: int) -> int | None:
         if m.start() >= min_offset:
             limit = m.start()
             break
-    for tok in regex.finditer(r"[\p{L}\p{M}\d()]{4,}", window[:limit]):
-        if tok.start() < min_offset:
-            continue
+    # (a percent sign ends a headline's figure as a digit does: "نمو القروض 31%ولم يفعل")
+    for tok in regex.finditer(r"[\p{L}\p{M}\d()%٪]{4,}", window[:limit]):
+        if tok.end() <= min_offset:
+            continue  # (the seam itself, not the token, must lie past min_offset: "قائد الأوركستراواضطرت")
         if len(window[: tok.start()].split()) >= GLUED_HEAD_MAX_WORDS:
             return None
-        if m := _DIGIT_SEAM.search(tok.group()):
+        if (m := _DIGIT_SEAM.search(tok.group())) and tok.start() + m.start() >= min_offset:
             return tok.start() + m.start()
         key, offs = normalize_with_offsets(tok.group())
         if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
@@ -380,6 +383,8 @@ def _relaxed_glue(window: str, min_offset: int) -> int | None:
             n_left, n_right = counts.get(left, 0), counts.get(right, 0)
             if right[:1] in "وف" and len(right) >= 4:  # "ويحوي": the conjunction's word, if more common
                 n_right = max(n_right, counts.get(right[1:], 0))
+            if tok.start() + offs[i] < min_offset:
+                continue
             if n_right >= GLUE_RELAXED_RIGHT and (n_left >= 1 or (n_right >= GLUE_RELAXED_RIGHT_ALONE and i >= 3
                                                                 and (right.startswith(_PARAGRAPH_OPENERS)
                                                                      or right in _SHORT_OPENERS))):
@@ -389,6 +394,46 @@ def _relaxed_glue(window: str, min_offset: int) -> int | None:
         if best is not None:
             return tok.start() + offs[best[1]]
     return limit if limit < len(window) and len(window[:limit].split()) <= GLUED_HEAD_MAX_WORDS else None
+
+
+GLUE_FALLBACK_MIN_LETTERS = 7  # a token glued from two words is at least this long
+_LONG_TOKEN = regex.compile(rf"[\p{{L}}\p{{M}}]{{{GLUE_FALLBACK_MIN_LETTERS},}}")
+
+
+def glue_fallback(text: str, min_offset: int = 8) -> int | None:
+    """The seam of a headline that runs on into a paragraph when `find_glue` finds no supported one.
+
+    A marker's headline longer than any headline has its seam inside the first token never
+    seen in the background corpus that is long enough to be two words (``قوسينيستغربون``):
+    split it where both halves are known words (the more common the rarer half, the better),
+    else before the longest known second half, else after the longest known first half, else
+    after the whole token.  Wrong by a word at
+    worst, where keeping the headline would keep all of its words.
+    """
+    counts = surface_counts()
+    window = text[:GLUE_WINDOW]
+    for tok in _LONG_TOKEN.finditer(window):
+        if len(window[: tok.start()].split()) >= GLUED_HEAD_MAX_WORDS:
+            return None
+        key, offs = normalize_with_offsets(tok.group())
+        if tok.end() <= min_offset or counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
+            continue
+        both: tuple[int, int] | None = None
+        right_at: int | None = None  # where the longest known second half starts
+        left_to: int | None = None  # where the longest known first half ends
+        for i in range(3, len(key) - 2):
+            if tok.start() + offs[i] < min_offset:
+                continue
+            n_left, n_right = counts.get(key[:i], 0), counts.get(key[i:], 0)
+            if n_left >= 1 and n_right >= 1 and (both is None or min(n_left, n_right) >= both[0]):
+                both = (min(n_left, n_right), i)
+            if right_at is None and n_right >= GLUE_LEFT_MIN_COUNT and len(key) - i >= 4:
+                right_at = i
+            if n_left >= GLUE_LEFT_MIN_COUNT:
+                left_to = i
+        cut = both[1] if both else right_at if right_at is not None else left_to
+        return tok.start() + offs[cut] if cut is not None else tok.end()
+    return None
 
 
 _DATE_ONLY_MAX_WORDS = 8

@@ -13,7 +13,12 @@ once, in two states:
   related link and nothing after it comes back.  A block brings the page back to
   the article state when it is closer to the article than to the foreign run and
   than to the run's last headline (the article a headline heads echoes it); after
-  the page's own source/tags footer, a marker's run never does.
+  the page's own source/tags footer, a marker's run never does.  When the article clearly
+  comes back after a run that no marker opened (a drift, an unmarked headline), the
+  run was the article's own digression and is taken back, bar the stray headlines
+  in it; a drift with no marker opens a run only under a line that could head
+  another article, and only when the run, taken whole down to the foot or the next
+  such line, stays far from the article.
 
 Coherence is cosine similarity of TF-IDF vectors (stemmed normalized terms,
 background IDF from SaudiNewsNet).  The thresholds were set on generated noisy
@@ -39,6 +44,7 @@ from marsad.extract.blocks import (
     contains_marker_inline,
     continues_article,
     find_glue,
+    glue_fallback,
     is_byline,
     is_caption,
     is_date_only,
@@ -63,7 +69,7 @@ MIN_TERMS = 6  # blocks with fewer terms inherit their neighbours' state
 DEBUG = False
 DRIFT_MIN_TERMS = 10  # shorter blocks are too noisy to start a foreign run
 LIST_RUN = 3  # this many short list items in a row are a link list
-DRIFT_NEEDS_HEADLINE = False  # a drift away from the article opens a foreign run only after a headline-like block
+FAR_RUN_SIM = 0.07  # a drifting run to the page's foot, taken whole, is at most this close to an appended article
 
 
 class Vec:
@@ -247,6 +253,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
     head_vec = Vec()  # the last headline inside the foreign run: the article it heads echoes it
     link_at = -1  # the last block dropped as another article's headline (a related link)
     tail_end = 0  # a foreign run judged whole up to this block (`_foreign_tail`): nothing in it resumes the article
+    digression_at: int | None = None  # where in `removed` an off-topic run opened by drift or a headline starts
     article_year = int(date[:4]) if date else None
 
     keys: dict[str, str] = {}  # block text -> its key, normalized once for every test that needs it
@@ -282,6 +289,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
         if hit and hit.scope in ("tail", "glued") and (_runs_on(hit.rest) or _short_glued(hit.rest) is not None):
             # marker and headline glued to the start of a paragraph: cut at the seam, keep the paragraph
             cut = find_glue(hit.rest, relaxed=True)
+            if cut is None and _runs_on(hit.rest):
+                cut = glue_fallback(hit.rest)  # a seam no split supports: inside the headline's unseen token
             start = len(b) - len(hit.rest)
             head_len = start + (cut or 0)
             removed.append(Removed(hit.reason, b[:head_len].strip()))
@@ -424,6 +433,25 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 state = "article"
                 # resumed on a weak signal: until a block is clearly ours, a drift may still end it
                 probation = sim_a < RESUME_SIM
+                if foreign_reason == "off-topic" and digression_at is not None and not probation:
+                    # the article clearly comes back after a run no marker opened: the run was its own digression
+                    # (an appended article runs to the page's foot; another article's lines met between
+                    # ours are headlines, taken one by one), so its blocks are the article's again
+                    # (another article's headline met in it stays out: it shares nothing with ours nor with the line after it)
+                    run = removed[digression_at:]
+                    del removed[digression_at:]
+                    for k, r in enumerate(run):
+                        if r.reason != "off-topic":
+                            removed.append(r)
+                            continue
+                        rv = _vec(r.text)
+                        after = run[k + 1].text if k + 1 < len(run) else b
+                        if is_headline_like(r.text, 20) and _headline_shaped(r.text) and _stray(rv, _vec(after), article_vec):
+                            removed.append(Removed("related-link", r.text))
+                            continue
+                        paragraphs.append(r.text)
+                        _add(article_vec, rv)
+                digression_at = None
             else:
                 _add(foreign_vec, v)
                 foreign_blocks += 1
@@ -488,6 +516,7 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                   and not _quotes_next(b, blocks, i)
                   and ((len(paragraphs) >= 2 and _headline_opens_foreign(i, blocks, vec_of, article_vec))
                        or _echoed_headline(i, blocks, vec_of, article_vec))):
+                digression_at = len(removed)
                 state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
                 marker_run, head_vec = False, v.copy()
                 removed.append(Removed("off-topic", b))
@@ -501,11 +530,12 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                     probation = False
                 if (sim_a < DRIFT_SIM and n_terms(v) >= DRIFT_MIN_TERMS and not _introduces(b) and not _announced(paragraphs)
                         and not _quotes_next(paragraphs[-1], blocks, i - 1)
-                        and (probation or (not continues_article(b)
-                                           and (not DRIFT_NEEDS_HEADLINE or is_headline_like(paragraphs[-1], 20))))
-                        and (_run_is_foreign(i, blocks, vec_of, article_vec)
+                        and (probation or not continues_article(b))
+                        and (((probation or _headed_far_run(i, blocks, vec_of, article_vec))
+                              and _run_is_foreign(i, blocks, vec_of, article_vec))
                              or (link_at == i - 1 and sim_a < AFTER_LINK_SIM
                                  and (tail_end := _foreign_tail(i, blocks, vec_of, article_vec))))):
+                    digression_at = len(removed)
                     state, foreign_reason, foreign_vec, foreign_blocks = "foreign", "off-topic", v.copy(), 1
                     marker_run, head_vec = False, Vec()
                     if paragraphs and is_headline_like(paragraphs[-1], 20) and len(paragraphs) > 2:
@@ -597,12 +627,17 @@ def _list_is_article(i: int, j: int, blocks: list[str], vec_of, article_vec: Vec
     sentences = sum(not is_headline_like(blocks[k]) for k in range(i, j)) / (j - i)
     if state == "foreign":
         return close >= 0.5 and sentences >= 0.5
+    # (a question counts: a few bulleted questions in a row, none answered, none close to the article, are links)
+    shaped = sum(_headline_shaped(blocks[k]) or _question_headline(blocks[k]) for k in range(i, j)) / (j - i)
+    if (sentences == 0 and shaped == 1 and j - i <= RUN_MAX and (i == 0 or not _introduces(blocks[i - 1]))
+            and all(match_field(b) or match_marker(b) for b in blocks[j:])):
+        # headlines, nothing announcing them, down to the page's foot: related links, however
+        # topical, unless nearly every one of them is close to the article
+        return close >= FOOT_LIST_CLOSE
     if close >= 0.5 or sentences >= 0.5:
         return True
     # a list of links is a handful of headlines at the foot or under a marker; verse set as a
     # list, or a long list with the article going on after it, is the article's own
-    # (a question counts: a few bulleted questions in a row, none answered, none close to the article, are links)
-    shaped = sum(_headline_shaped(blocks[k]) or _question_headline(blocks[k]) for k in range(i, j)) / (j - i)
     goes_on = any(not match_field(b) and not match_marker(b) and len(b.split()) > 20 for b in blocks[j: j + 2])
     return shaped < 0.5 or (j - i > RUN_MAX and goes_on) or j - i > LINK_LIST_MAX
 
@@ -611,6 +646,7 @@ LINK_LIST_MAX = 12  # an unmarked list longer than this is no list of links (ver
 
 
 LIST_ITEM_SIM = 0.08  # a list item this close to the article is one of its own points
+FOOT_LIST_CLOSE = 0.75  # a list of headlines down to the page's foot is the article's own if this share of it is close
 
 
 def _labelled(block: str) -> bool:
@@ -844,13 +880,16 @@ def _stray_headline(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool
     appended article's headline shares its article's words.  A related headline shares
     neither, whatever comes after it.
     """
-    v = vec_of(i)
+    return _stray(vec_of(i), vec_of(i + 1) if i + 1 < len(blocks) else None, article_vec)
+
+
+def _stray(v: Vec, nxt: Vec | None, article_vec: Vec) -> bool:
+    """A line's vector that shares (nearly) nothing with the article, nor its weight with the next line's (`_stray_headline`)."""
     if not v or cosine(v, article_vec) >= STRAY_SIM:
         return False
-    if i + 1 >= len(blocks):
+    if nxt is None:
         return True
-    nxt = vec_of(i + 1).w
-    shared = sum([x for t, x in v.w.items() if t in nxt])  # its words found in the next line, by weight
+    shared = sum([x for t, x in v.w.items() if t in nxt.w])  # its words found in the next line, by weight
     return shared < STRAY_NEXT_SHARE * sum(v.w.values())
 
 
@@ -892,6 +931,34 @@ def _foreign_tail(i: int, blocks: list[str], vec_of, article_vec: Vec) -> int:
     return j if len(sims) >= TAIL_MIN_BLOCKS and max(sims) < RESUME_SIM and sum(sims) / len(sims) < DRIFT_SIM else 0
 
 
+def _headed_far_run(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
+    """Does a drift at block i open an appended article: under a line that could be its headline, far from ours down to the foot?
+
+    An article with no marker comes under its own headline (or dateline, or byline) and,
+    taken whole down to the page's foot (a marker, a footer line, the end), it shares next
+    to nothing with ours.  A column or an interview drifts paragraph by paragraph, but its
+    second half, taken whole, still speaks of what the first half did; and a paragraph
+    under a sentence, a question or a labelled line goes on from it.
+    """
+    if i == 0 or not _could_head(i - 1, blocks):
+        return False
+    run, j = Vec(), i
+    while j < len(blocks) and not match_marker(blocks[j]) and not match_field(blocks[j]):
+        if j - i > FOOT_SCAN or (j > i and _could_head(j, blocks)):
+            break  # (the next article's headline, or far enough to judge: a page of short lines stays linear)
+        _add(run, vec_of(j))
+        j += 1
+    return cosine(run, article_vec) < FAR_RUN_SIM
+
+
+def _could_head(i: int, blocks: list[str]) -> bool:
+    """Could block i be the headline of an article under it: short, no question, no label, not over a labelled answer?"""
+    head = blocks[i]
+    return (is_headline_like(head, 20) and not head.rstrip().endswith(("؟", "?", ":", "："))
+            and not is_table_row(head) and not _figure_row(head) and not _labelled(head)
+            and not _QA_LABEL.match(head) and not (i + 1 < len(blocks) and (_labelled(blocks[i + 1]) or _QA_LABEL.match(blocks[i + 1]))))
+
+
 def _quotes_next(block: str, blocks: list[str], i: int) -> bool:
     """A short heading whose words stand verbatim in the paragraph under it: the article's own subheading.
 
@@ -903,7 +970,7 @@ def _quotes_next(block: str, blocks: list[str], i: int) -> bool:
     head = _LEAD_MARK.sub("", block).strip().rstrip(" .:؟?!")
     if not 2 <= len(head.split()) <= QUOTE_HEAD_MAX_WORDS:
         return False
-    return f" {normalize(head)} " in f" {normalize(blocks[i + 1])} "
+    return _phrase_of(head, blocks[i + 1])  # punctuation aside: "■ بشاب مكث زمنا" over "... بشاب، مكث زمنا ..."
 
 
 QUOTE_HEAD_MAX_WORDS = 8
