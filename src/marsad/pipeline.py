@@ -571,14 +571,12 @@ def prepare(article: Article, analysis: Analysis) -> dict:
     """What the clustering needs of one article that depends on the article alone (run in a worker):
     position-weighted term counts, MinHash signatures and their band keys, the weekday it calls "today",
     entity keys."""
-    packed = signatures(article.paragraphs).pack()
+    sigs = signatures(article.paragraphs)
     return {
         "article_id": article.id,
         "counts": term_counts(article.title, article.paragraphs),
-        "minhash": packed,
-        # hashed from the signatures as the clustering reads them back (64-bit words: datasketch's are 32-bit,
-        # and a band's key hashes its bytes)
-        "bands": signature_keys(Signatures.unpack(packed)),
+        "minhash": sigs.pack(),
+        "bands": signature_keys(sigs),
         "weekday": event_weekday(weekday_mentions(article.text)),
         "entities": entity_keys(m for m in analysis.mentions if m.type in ("PERS", "ORG", "LOC")),
     }

@@ -318,16 +318,7 @@ class OnlineClusterer:
         best, best_score, best_line = None, 0.0, None
         story_entities = state.top_entity_set()
         for lid in lookup_storylines(self.tables, vec):
-            line = self._lines.get(lid)
-            if line is not None:
-                self._lines.move_to_end(lid)
-                unit, line_entities = line.unit_vector, line.top_entity_set
-            elif (view := self._line_views.get(lid)) is not None:
-                self._line_views.move_to_end(lid)
-                unit, line_entities = view.unit_vector(), view.top_entity_set()
-            else:
-                line = self._line(lid)
-                unit, line_entities = line.unit_vector, line.top_entity_set
+            unit, line_entities = self._line_scored(lid)
             text = cosine(vec, unit)
             ents = entity_overlap(story_entities, line_entities)
             s = text if ents is None else 0.5 * text + 0.5 * ents
@@ -357,6 +348,20 @@ class OnlineClusterer:
         if len(self._lines) > STATE_CACHE:
             old_id, old = self._lines.popitem(last=False)
             _keep_view(self._line_views, old_id, _View(old.unit_vector, old.top_entities))
+
+    def _line_scored(self, line_id: str) -> tuple[dict[str, float], frozenset[str]]:
+        """What linking reads of a storyline (its unit vector, its top entities): from its state if it is in
+        memory, else from its view, else from its stored state (as `_scored` for stories)."""
+        line = self._lines.get(line_id)
+        if line is not None:
+            self._lines.move_to_end(line_id)
+            return line.unit_vector, line.top_entity_set
+        view = self._line_views.get(line_id)
+        if view is not None:
+            self._line_views.move_to_end(line_id)
+            return view.unit_vector(), view.top_entity_set()
+        line = self._line(line_id)
+        return line.unit_vector, line.top_entity_set
 
     def _add_to_line(self, line_id: str, line: _LineState, vec: dict[str, float], state: StoryState) -> None:
         vector = dict(line.vector)
