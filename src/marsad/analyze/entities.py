@@ -312,8 +312,8 @@ def _family_name(key: str, strict: bool = True) -> bool:
     """
     from marsad.arabic.clitics import surface_count
 
-    if not key.startswith("ال") or len(key) < 5 or key in word_set("stopwords.txt"):
-        return False
+    if not key.startswith("ال") or len(key) < 5 or key in word_set("stopwords.txt") or key in word_set("name_stops.txt"):
+        return False  # (إبراهيم + الجميع: a quantifier, name_stops.txt)
     if key.startswith("الم") and key.endswith(("ين", "ون")) and len(key) >= 8:
         return False  # المستفيدين, المشاركون: a participle's plural, not a family name
     if _is_demonym(key) or _is_time(key) or _is_role(key):
@@ -426,6 +426,8 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
                 and place_heads.get(keys[a - 1]) == "admin" and _strip(keys[a]) == keys[a]):
             a -= 1  # أمانة منطقة الرياض, شرطة محافظة جدة: the head, the unit and the place
         if (typ == "LOC" and a > 0 and not taken[a - 1] and _strip(keys[a - 1]) in (heads if a == a0 else unit_heads)
+                and (a < a0 or place_heads.get(_strip(keys[a - 1])) != "admin"  # مركز خيبر: an administrative centre,
+                     or _agreeing_adjective(keys[a - 1], b, keys, taken))  # but مركز أبها الدولي is a venue
                 and (b - a == 1 or _strip(keys[a]) == keys[a] or place_heads.get(keys[a]) == "admin")):
             del out[(a0, b)]
             end = b + 1 if _agreeing_adjective(keys[a - 1], b, keys, taken) else b
@@ -494,6 +496,7 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
             o = known_outlet(" ".join(words[a:b]))
             if o is not None and o.kind in ("outlet", "wire"):
                 out[(a, b)] = "ORG"
+    out = _org_boundaries(out, words, keys)
     # adjacent places the tagger split (قبردين + بلقار, لوس + أنجلس) are one name, unless a part is a
     # place of its own (قره باغ | أذربيجان)
     gz = _gazetteer_index()
@@ -507,6 +510,92 @@ def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str]
         else:
             merged[(a, b)] = typ
     return merged
+
+
+def _org_boundaries(out: dict[tuple[int, int], str], words: list[str],
+                    keys: list[str]) -> dict[tuple[int, int], str]:
+    """Where an organisation's name starts and ends (the classes of blind3's boundary errors).
+
+    * a transliterated name ends before the country adjective that follows it (سان خوسيه إرثكوايكس + الأمريكي,
+      برو فوتبول + التلفزيونية): a club's or channel's country is not part of its name, unlike a body that
+      opens with a head word (الجيش اللبناني, بنك أتلانتا الاحتياطي) or a company's quoted or introduced name
+      (شركة زين السعودية, "بوبا العربية": company_heads.txt);
+    * a bare head alone names nothing (اتحاد): it takes the construct that follows (اتحاد كرة القدم, with the
+      adjective that agrees with the head: السعودي), or is dropped;
+    * a bare head before another head's name is the name's start when the closing adjective agrees with it
+      and not with the second head (مركز + جامعة فاندربيلت الطبي); the construct's first noun is a common noun
+      (كرة, not نجران);
+    * a field after a preposition (للدفاع المدني) starts after a definite head and its adjective (الإدارة العامة
+      للدفاع المدني, المديرية العامة للجوازات);
+    * a head and an activity it describes (حركة السفن, بنك الدم, هيئة المحلفين: head_complements.tsv) and a
+      name after a product's noun (الهاتف "جالاكسي إس6": product_heads.txt) name no organisation.
+    """
+    n = len(words)
+    heads = word_set("org_heads.txt")
+    openers = heads | word_set("state_bodies.txt") | word_set("org_descriptors.txt") | word_set("outlet_prefixes.txt")
+    complements = table("head_complements.tsv")
+    generic = {(normalize(row[1]), row[0]) for row in complements if len(row) > 1}
+    products = word_set("product_heads.txt")
+    gz = _gazetteer_index()
+    taken = [False] * n
+    for (a, b) in out:
+        for k in range(a, b):
+            taken[k] = True
+    new: dict[tuple[int, int], str] = {}
+    for (a, b), typ in sorted(out.items()):
+        j = a - 1
+        while j >= 0 and words[j] in "«\"“”'":
+            j -= 1
+        if j >= 0 and _head_word(keys[j], products):
+            continue  # الهاتف "جالاكسي إس6 ايدج بلس": a product
+        if typ != "ORG":
+            new[(a, b)] = typ
+            continue
+        first = _strip(keys[a])
+        quoted = 0 < a and b < n and words[a - 1] in "«\"“" and words[b] in "»\"”"
+        company = j >= 0 and _head_word(keys[j], word_set("company_heads.txt"))
+        if (b - a >= 2 and not quoted and not company and keys[b - 1].startswith("ال") and keys[b - 1].endswith(("ي", "يه")) and len(keys[b - 1]) > 4
+                and (_is_demonym(keys[b - 1]) or keys[b - 1] in word_set("place_name_adjectives.txt")
+                     or keys[b - 1].endswith("يه") and keys[b - 1] not in word_set("org_adjectives.txt"))
+                and not any(_strip(k).startswith("ال") or _org_head(k, openers) for k in keys[a:b - 1])
+                and tuple(keys[a:b]) not in gz):
+            b -= 1  # سان خوسيه إرثكوايكس الأمريكي -> سان خوسيه إرثكوايكس
+        if b - a <= 2 and first in heads and not first.startswith("ال") and all(_LETTERS.fullmatch(w) for w in words[a:b]):
+            j = a + 1
+            if (j + 1 < n and (j < b or not taken[j]) and not taken[j + 1] and _LETTERS.fullmatch(words[j]) and _common_noun(keys[j])
+                    and _LETTERS.fullmatch(words[j + 1]) and not keys[j].startswith(("ال", "وال", "بال", "لل", "كال", "فال"))
+                    and _strip(keys[j]) not in word_set("stopwords.txt") and not _is_time(keys[j]) and not _is_role(keys[j]) and keys[j + 1].startswith("ال")
+                    and not keys[j + 1].endswith(("ي", "يه")) and not _is_time(keys[j + 1]) and not _is_role(keys[j + 1])
+                    and keys[j + 1] not in word_set("stopwords.txt") and (j + 1, j + 2) not in out):
+                b = j + 2  # اتحاد (كرة) + القدم: a construct of an indefinite noun and a definite one
+                if _agreeing_adjective(keys[a], b, keys, taken) or (
+                        b < n and not taken[b] and _is_demonym(keys[b]) and keys[b].startswith("ال")
+                        and keys[b].endswith("ه") == first.endswith(("ه", "ات"))):
+                    b += 1  # (السعودي)
+                for k in range(a, b):
+                    taken[k] = True
+            elif b - a == 1:
+                continue  # اتحاد alone
+        if (a > 0 and not taken[a - 1] and b - a >= 3 and _org_head(keys[a], heads) and not keys[a].startswith("ال")
+                and _strip(keys[a - 1]) in heads and not _strip(keys[a - 1]).startswith("ال")
+                and keys[b - 1].startswith("ال") and keys[b - 1].endswith(("ي", "يه"))):
+            outer, inner = _strip(keys[a - 1]).endswith(("ه", "ات")), first.endswith(("ه", "ات"))
+            if outer != inner and keys[b - 1].endswith("يه") == outer:
+                taken[a - 1] = True
+                a -= 1  # مركز + جامعة فاندربيلت الطبي: the adjective agrees with مركز
+        if keys[a].startswith("لل") and a > 0 and not taken[a - 1]:
+            j = a - 1
+            if j > 0 and keys[j] in word_set("org_adjectives.txt") and not taken[j - 1]:
+                j -= 1
+            head = _strip(keys[j])
+            if head.startswith("ال") and (head[2:] in heads or head[2:] in word_set("field_body_heads.txt")) and j < a:
+                for k in range(j, a):
+                    taken[k] = True
+                a = j  # (ب)الإدارة العامة + للدفاع المدني
+        if b - a >= 2 and (keys[a + 1], first.removeprefix("ال")) in generic:
+            continue  # حركة السفن, بنك الدم: a head and the activity it describes
+        new[(a, b)] = typ
+    return new
 
 
 def _names_around_places(out: dict[tuple[int, int], str], words: list[str],
@@ -958,11 +1047,12 @@ def _join_people(spans: dict[tuple[int, int], str], keys: list[str]) -> dict[tup
 def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: list[bool]) -> tuple[int, int] | None:
     own = b  # tokens before this were this span's own
     while a < b and ((_bad_name_word(words[a], keys[a], True) and not (a + 1 < len(keys) and keys[a + 1] in _CHAIN[:3]))
-                     or _is_demonym(keys[a]) or _strip(keys[a]) in _CHAIN[:3] or keys[a].startswith("لل")):
+                     or _is_demonym(keys[a]) and not _given_name_demonym(a, b, keys)
+                     or _strip(keys[a]) in _CHAIN[:3] or keys[a].startswith("لل")):
         a += 1  # (a word before بن is a given name: عيد بن سعيد)
-    if a > 0 and a < b and not taken[a - 1] and (_strip(keys[a - 1]) in ("ابو", "ام") or (
+    if a > 0 and a < b and not taken[a - 1] and (_strip(keys[a - 1]) in ("ابو", "ام") or keys[a - 1] == "ال" or (
             keys[a - 1] in word_set("first_names.txt") and not words[a - 1].endswith("ى"))):
-        a -= 1  # أبو محمد الجولاني; علي + عبدالله صالح
+        a -= 1  # أبو محمد الجولاني; علي + عبدالله صالح; آل (written ال) + منصور: the family's name
     end = a
     while end < b and (end == a or not _bad_name_word(words[end], keys[end], False)):
         if end > a and keys[end][:1] == "و" and _proclitic_length(words[end], keys[end], "PERS") and (
@@ -974,13 +1064,20 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
             and _LETTERS.fullmatch(words[b]) and _strip(keys[b]) not in word_set("stopwords.txt")
             and not _is_time(keys[b]) and not _is_role(keys[b])):
         b += 1  # هاني أبو + راس: the kunya takes its word, whatever it means (أبو راس, أبو بكر)
-    while b > a and _strip(keys[b - 1]) in (*_CHAIN[:3], "ابو", "ابي", "ام"):
-        b -= 1  # never end on بن or أبو
+    if b < len(words) and keys[b] == "ولد" and (b < own or not taken[b]):
+        b += 1  # إسماعيل + ولد الشيخ (the tagger may stop before ولد)
+    if (b - a >= 2 and keys[b - 1] == "ولد" and b < len(words) and (b < own or not taken[b]) and _LETTERS.fullmatch(words[b])
+            and _strip(keys[b]) not in word_set("stopwords.txt") and not _is_time(keys[b])):
+        b += 1  # إسماعيل ولد + الشيخ: ولد (son of) in a Mauritanian name takes the next word, title or not
+        if b < len(words) and (b < own or not taken[b]) and keys[b] in word_set("first_names.txt"):
+            b += 1  # (ولد الشيخ + أحمد)
+    while b > a and _strip(keys[b - 1]) in (*_CHAIN[:3], "ابو", "ابي", "ام", "ولد"):
+        b -= 1  # never end on بن, أبو or ولد
     if b <= a:
         return None
     # عبد الله written apart: the name does not end on عبد
-    if (b - a >= 2 and keys[b - 1] != "عبد" and b < len(words) and keys[b] == "الله" and (b < own or not taken[b])
-            and _LETTERS.fullmatch(words[b - 1])):
+    if ((b - a >= 2 or keys[b - 1] in word_set("allah_compounds.txt")) and keys[b - 1] != "عبد" and b < len(words)
+            and keys[b] == "الله" and (b < own or not taken[b]) and _LETTERS.fullmatch(words[b - 1])):
         b += 1  # حازم عطا الله, حسن نصر الله: a compound with الله ends the name
     if _strip(keys[b - 1]) == "عبد" and b < len(words) and keys[b].startswith("ال") and (b < own or not taken[b]):
         b += 1  # عبد + one of the divine names (الله، الرحمن، العزيز)
@@ -1019,6 +1116,13 @@ def _refine_person(a: int, b: int, words: list[str], keys: list[str], taken: lis
         if _dual_noun(k):
             return None  # نائبين, هدفان
     return a, b
+
+
+def _given_name_demonym(a: int, b: int, keys: list[str]) -> bool:
+    """A word that is both a nisba adjective and a given name (تركي) opening a name before a family name
+    (تركي الدربي): the name, not the adjective."""
+    return (not keys[a].startswith("ال") and a + 1 < b and bool(ner.shipped_lexicon().get(keys[a], {}).get("PERS"))
+            and _family_name(keys[a + 1], strict=False) and not _is_demonym(keys[a + 1]))
 
 
 def _preposition_noun(key: str) -> bool:

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,6 +88,12 @@ def gazetteers() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         words = {w for n in names for w in n.split() if len(w) > 2}
         out[t] = (frozenset(names), frozenset(words))
     return out
+
+
+@cache
+def _gazetteer_features() -> frozenset[str]:
+    """The gazetteer-word features `_token_feats` can give (``gz_`` + a type)."""
+    return frozenset("gz_" + t for t in gazetteers())
 
 
 @cache
@@ -614,24 +621,32 @@ class _TypeTable:
             self.flags = np.concatenate([self.flags, np.zeros_like(self.flags[:grow])])
             self.base_of = np.concatenate([self.base_of, np.zeros_like(self.base_of[:grow])])
         index, unknown = self.index, len(self.index)
+        get = index.get
+        gz_feats = _gazetteer_features()
+        left, right, base_ids = self._left_words, self._right_words, self.base_ids
         feats: list[int] = []
         feat_starts: list[int] = []
         lex: list[int] = []
         lex_starts: list[int] = []
-        for k, token, n in fresh:
+        flags: list[tuple[bool, bool, bool, bool]] = []
+        base_of: list[int] = []
+        for _, token, n in fresh:
             # not through `_token_feats`'s memo: this table keeps the type's scores
             own = _token_feats.__wrapped__(token)
             base = own[1][2:]
             self.norm.append(n)
             self.base.append(base)
-            self.flags[k] = (any(x.startswith("gz_") for x in own), n in self._left_words, n in self._right_words,
-                             len(base) >= 2 and not base.isdigit())
-            self.base_of[k] = self.base_ids.setdefault(base, len(self.base_ids))
+            flags.append((not gz_feats.isdisjoint(own), n in left, n in right, len(base) >= 2 and not base.isdigit()))
+            base_of.append(base_ids.setdefault(base, len(base_ids)))
             feat_starts.append(len(feats))
-            feats.extend([index.get(x, unknown) for x in own])
+            feats.extend(map(get, own, repeat(unknown, len(own))))
             # the lexicon features are the token's own only (no neighbour reads them)
             lex_starts.append(len(lex))
-            lex.extend([index.get(x, unknown) for x in _lexicon_feats(base, self.lexicon)])
+            lexical = _lexicon_feats(base, self.lexicon)
+            lex.extend(map(get, lexical, repeat(unknown, len(lexical))))
+        first = fresh[0][0]  # the new ids are consecutive
+        self.flags[first:first + len(fresh)] = flags
+        self.base_of[first:first + len(fresh)] = base_of
         # the sums of each type's feature rows as one sparse product: (types x features) of ones times the
         # table, added in feature order (the sums a gather and `sum` per type gave, bit for bit, at half
         # the cost: no gathered copy of the rows is made)
@@ -721,82 +736,118 @@ def _pair_and_phrase_rows(types: _TypeTable, doc: _Document, stage: int, out: np
                         out[row] += weights[k]
 
 
-def _pack(rows: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def _packed(rows: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
     """Sentences of a flat (tokens, tags) array as a (sentences, longest, tags) batch, longest first.
 
-    Returns the batch, the order (batch row -> sentence) and the sorted lengths.
+    Returns the batch, the order (batch row -> sentence), the sorted lengths and the batch cell of
+    each token: (batch row, step, flat index), the tokens of batch row 0 first (one gather, no loop).
     """
-    order = np.argsort([-n for n in lengths], kind="stable")
-    sorted_lengths = [lengths[k] for k in order]
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
-    batch = np.zeros((len(lengths), max(sorted_lengths), rows.shape[1]))
-    for b, k in enumerate(order):
-        batch[b, :lengths[k]] = rows[starts[k]:starts[k] + lengths[k]]
-    return batch, order, sorted_lengths
+    lens = np.asarray(lengths, np.int64)
+    order = np.argsort(-lens, kind="stable")
+    sl = lens[order]
+    starts = np.cumsum(lens) - lens
+    total = int(sl.sum())
+    brow = np.repeat(np.arange(len(sl)), sl)
+    step = np.arange(total) - np.repeat(np.cumsum(sl) - sl, sl)
+    flat = np.repeat(starts[order], sl) + step
+    batch = np.zeros((len(sl), int(sl[0]), rows.shape[1]))
+    batch[brow, step] = rows[flat]
+    return batch, order, sl, (brow, step, flat)
 
 
-def _active(sorted_lengths: list[int]) -> np.ndarray:
+def _active(sorted_lengths) -> np.ndarray:
     """For each step t, how many of the (longest-first) sentences are longer than t."""
     longest = sorted_lengths[0]
     counts = np.bincount(sorted_lengths, minlength=longest + 1)
     return len(sorted_lengths) - np.cumsum(counts)[:longest]
 
 
+def _near_counts(keys: np.ndarray, positions: np.ndarray, kinds: np.ndarray, query_keys: np.ndarray,
+                 query_positions: np.ndarray, n: int, width: int) -> np.ndarray:
+    """For each query (key, position), how many other tokens of the same key lie within `DOC_WINDOW`
+    tokens of it, by kind: (queries, width) counts.
+
+    ``keys``/``positions``/``kinds`` are the tokens sorted by key, then position (positions below
+    ``n``, each query among them).  One search for each end of each query's window over the tokens
+    as ``key * stride + position`` and cumulative counts by kind; the query itself is not counted.
+    """
+    stride = n + 2 * DOC_WINDOW + 1  # a window never reaches into the next key's range
+    line = keys * stride + positions
+    centre = query_keys * stride + query_positions
+    lo = np.searchsorted(line, centre - DOC_WINDOW, "left")
+    hi = np.searchsorted(line, centre + DOC_WINDOW, "right")
+    cum = np.zeros((len(kinds) + 1, width), np.int64)
+    np.cumsum(np.eye(width, dtype=np.int64)[kinds], axis=0, out=cum[1:])
+    out = cum[hi] - cum[lo]
+    own = kinds[np.searchsorted(line, centre)]
+    out[np.arange(len(out)), own] -= 1
+    return out
+
+
 def viterbi_batch(rows: np.ndarray, lengths: list[int], trans: np.ndarray,
                   start: np.ndarray | None = None) -> list[np.ndarray]:
-    """Best tag-id path of each sentence of a flat (tokens, tags) score array, all sentences at once."""
-    batch, order, sl = _pack(rows, lengths)
-    active = _active(sl)
-    longest, k = batch.shape[1], rows.shape[1]
-    v = batch[:, 0].copy() if start is None else batch[:, 0] + start
-    back = np.zeros((longest, len(sl), k), np.int64)
+    """Best tag-id path of each sentence of a flat (tokens, tags) score array, all sentences at once.
+
+    Each step keeps its scores (``v[t]``), so a sentence's last scores are read where it ends and a
+    step writes into arrays made once (the sentences still going are a prefix of the batch).
+    """
+    batch, order, sl, (brow, step, flat) = _packed(rows, lengths)
+    active = _active(sl).tolist()
+    nb, longest, k = batch.shape
+    v = np.empty((longest, nb, k))
+    v[0] = batch[:, 0] if start is None else batch[:, 0] + start
+    back = np.zeros((longest, nb, k), np.int64)
+    scores = np.empty((nb, k, k))
     for t in range(1, longest):
         a = active[t]
-        scores = v[:a, :, None] + trans
-        back[t, :a] = scores.argmax(1)
-        v[:a] = scores.max(1) + batch[:a, t]
-    path = np.zeros((len(sl), longest), np.int64)
-    path[np.arange(len(sl)), np.array(sl) - 1] = v.argmax(1)
+        s = scores[:a]
+        np.add(v[t - 1, :a, :, None], trans, out=s)
+        s.argmax(1, out=back[t, :a])
+        vt = v[t, :a]
+        s.max(1, out=vt)
+        vt += batch[:a, t]
+    rows_ = np.arange(nb)
+    path = np.zeros((longest, nb), np.int64)
+    path[sl - 1, rows_] = v[sl - 1, rows_].argmax(1)
     for t in range(longest - 1, 0, -1):
         a = active[t]
-        path[:a, t - 1] = back[t, np.arange(a), path[:a, t]]
+        path[t - 1, :a] = back[t, rows_[:a], path[t, :a]]
+    best = path[step, brow]  # batch order: row 0's tokens, then row 1's ...
     out: list[np.ndarray] = [np.zeros(0, np.int64)] * len(lengths)
-    for b, s in enumerate(order):
-        out[s] = path[b, :sl[b]]
+    bounds = np.cumsum(sl).tolist()
+    a = 0
+    for b, s_ in enumerate(order.tolist()):
+        out[s_] = best[a:bounds[b]]
+        a = bounds[b]
     return out
 
 
 def marginals_batch(rows: np.ndarray, lengths: list[int], trans: np.ndarray, start: np.ndarray | None = None,
                     end: np.ndarray | None = None) -> np.ndarray:
     """Per-token tag marginals (forward-backward, scaled) of a flat (tokens, tags) score array."""
-    batch, order, sl = _pack(rows, lengths)
-    active = _active(sl)
+    batch, order, sl, (brow, step, flat) = _packed(rows, lengths)
+    active = _active(sl).tolist()
     nb, longest, k = batch.shape
     p = np.exp(batch - batch.max(axis=2, keepdims=True))
     m = np.exp(trans)
+    mt = m.T
     alpha = np.zeros_like(p)
     beta = np.zeros_like(p)
     alpha[:, 0] = p[:, 0] * (np.exp(start) if start is not None else 1.0)
     alpha[:, 0] /= alpha[:, 0].sum(1, keepdims=True)
+    # backward on each sentence reversed, so that it too is a prefix of the batch
+    rev = np.zeros_like(p)
+    rev[brow, np.repeat(sl, sl) - 1 - step] = p[brow, step]
+    beta[:, 0] = np.exp(end) if end is not None else 1.0
     for t in range(1, longest):
         a = active[t]
         x = (alpha[:a, t - 1] @ m) * p[:a, t]
         alpha[:a, t] = x / x.sum(1, keepdims=True)
-    # backward on each sentence reversed, so that it too is a prefix of the batch
-    rev = np.zeros_like(p)
-    for b in range(nb):
-        rev[b, :sl[b]] = p[b, :sl[b]][::-1]
-    beta[:, 0] = np.exp(end) if end is not None else 1.0
-    for t in range(1, longest):
-        a = active[t]
-        x = (rev[:a, t - 1] * beta[:a, t - 1]) @ m.T
+        x = (rev[:a, t - 1] * beta[:a, t - 1]) @ mt
         beta[:a, t] = x / x.sum(1, keepdims=True)
+    joint = alpha[brow, step] * beta[brow, np.repeat(sl, sl) - 1 - step]
     out = np.zeros_like(rows)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int)
-    for b, s in enumerate(order):
-        n = sl[b]
-        joint = alpha[b, :n] * beta[b, :n][::-1]
-        out[starts[s]:starts[s] + n] = joint / joint.sum(1, keepdims=True)
+    out[flat] = joint / joint.sum(1, keepdims=True)
     return out
 
 
@@ -960,7 +1011,8 @@ class Recognizer:
 
         Returns each token's document label (index into ``ner_neural.DOC_LABELS``: none, a type, or nodoc).
         The view is counted per key with numpy: what stage 1 called the other mentions of the same key,
-        all of them when the key's mentions lie within `DOC_WINDOW` of each other, else (rare) token by token.
+        all of them when the key's mentions lie within `DOC_WINDOW` of each other, else those within the window
+        of each token (`_near_counts`).
         """
         view = doc.view if doc.view is not None else _DocView(chain)
         n = len(stage1)
@@ -981,22 +1033,19 @@ class Recognizer:
             return labels
         where = np.flatnonzero(keep)
         grp = group[where]
-        first = np.full(len(sizes), n, np.int64)
-        last = np.full(len(sizes), -1, np.int64)
-        np.minimum.at(first, grp, where)
-        np.maximum.at(last, grp, where)
-        counts = np.zeros((len(sizes), len(TYPES) + 1), np.int64)
-        np.add.at(counts, (grp, kinds[where]), 1)
+        kw = kinds[where]
+        width = len(TYPES) + 1
+        counts = np.bincount(grp * width + kw, minlength=len(sizes) * width).reshape(len(sizes), width)
         seen = counts[grp]
-        seen[np.arange(len(where)), kinds[where]] -= 1
-        far = (last[grp] - first[grp]) > DOC_WINDOW
-        if far.any():  # mentions spread over more than the window: count the near ones of each token
-            by_group: dict[int, np.ndarray] = {}
-            for j in np.flatnonzero(far).tolist():
-                g, k = int(where[j]), int(grp[j])
-                others = by_group.setdefault(k, where[grp == k])
-                near = others[(others != g) & (np.abs(others - g) <= DOC_WINDOW)]
-                seen[j] = np.bincount(kinds[near], minlength=len(TYPES) + 1)
+        seen[np.arange(len(where)), kw] -= 1
+        # the kept tokens by key, in text order within a key: a key's mentions are one run of ``by_key``
+        order = np.argsort(grp, kind="stable")
+        by_key, at = grp[order], where[order]
+        first = at[np.searchsorted(by_key, grp, "left")]
+        last = at[np.searchsorted(by_key, grp, "right") - 1]
+        far = np.flatnonzero((last - first) > DOC_WINDOW)
+        if len(far):  # mentions spread over more than the window: count the near ones of each such token
+            seen[far] = _near_counts(by_key, at, kinds[at], grp[far], where[far], n, width)
         total = seen.sum(1)
         ok = total > 0
         where, seen, total = where[ok], seen[ok], total[ok]

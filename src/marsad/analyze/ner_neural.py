@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from marsad.analyze.ner import TYPES, _token_feats, strip_clitics
+from marsad.analyze.ner import TYPES, _shape, gazetteers, role_words, strip_clitics, word_clusters
 from marsad.arabic.normalize import normalize
 
 TAGS = ("O",) + tuple(f"{p}-{t}" for t in TYPES for p in "BI")
@@ -55,12 +55,24 @@ def char_ids(tokens: list[str], alphabet: dict[str, int]) -> np.ndarray:
     return out
 
 
+def flag_values(token: str) -> list[bool]:
+    """Which of `FLAGS` are among the token's features (``ner._token_feats``), without building them all."""
+    n = normalize(token)
+    base = strip_clitics(n)
+    present = {"gz_" + t for t, (_, words) in gazetteers().items() if n in words or base in words}
+    roles = role_words()
+    if n in roles or base in roles:
+        present.add("role")
+    if n.startswith("ال"):
+        present.add("al")
+    present.add("shape=" + _shape(n))
+    if not word_clusters().get(n):
+        present.add("c=none")
+    return [x in present for x in FLAGS]
+
+
 def flags(tokens: list[str]) -> np.ndarray:
-    out = np.zeros((len(tokens), len(FLAGS)), np.float32)
-    for i, t in enumerate(tokens):
-        own = set(_token_feats(t))
-        out[i] = [x in own for x in FLAGS]
-    return out
+    return np.array([flag_values(t) for t in tokens], np.float32).reshape(len(tokens), len(FLAGS))
 
 
 def doc_label(features: list[str]) -> int:
@@ -251,31 +263,40 @@ class NeuralTagger:
         starts = np.array([a for a, _ in pieces])[:, None]
         fwd = starts + np.minimum(steps, lengths[:, None] - 1)  # (pieces, longest) flat index read at each step
         bwd = starts + np.maximum(lengths[:, None] - 1 - steps, 0)
-        x = np.stack([pre[fwd, 0], pre[bwd, 1]])  # (2, pieces, longest, 4H)
-        active = len(pieces) - np.searchsorted(np.sort(lengths), steps, side="right")
+        x = np.stack([pre[fwd.T, 0], pre[bwd.T, 1]], axis=1)  # (longest, 2, pieces, 4H): a step reads one block
+        active = (len(pieces) - np.searchsorted(np.sort(lengths), steps, side="right")).tolist()
         h = np.zeros((2, len(pieces), hidden), np.float32)
         c = np.zeros_like(h)
-        out = np.zeros((2, len(pieces), longest, hidden), np.float32)
+        out = np.zeros((longest, 2, len(pieces), hidden), np.float32)
+        z_all = np.empty((2, len(pieces), 4 * hidden), np.float32)
+        ig_all = np.empty((2, len(pieces), hidden), np.float32)
         three = 3 * hidden
         for t in range(longest):
             a = active[t]
-            z = x[:, :a, t] + np.matmul(h[:, :a], rec)
+            # the step's products written into arrays made once: z = x + h W, c = f c + i g, h = o tanh(c)
+            z = z_all[:, :a]
+            np.matmul(h[:, :a], rec, out=z)
+            z += x[t, :, :a]
             np.tanh(z, out=z)
             gates = z[..., :three]
             gates *= 0.5
             gates += 0.5
-            cell = gates[..., hidden:2 * hidden] * c[:, :a] + gates[..., :hidden] * z[..., three:]
-            c[:, :a] = cell
-            ht = gates[..., 2 * hidden:three] * np.tanh(cell)
+            ca = c[:, :a]
+            ca *= gates[..., hidden:2 * hidden]
+            ig = ig_all[:, :a]
+            np.multiply(gates[..., :hidden], z[..., three:], out=ig)
+            ca += ig
+            ht = out[t, :, :a]
+            np.tanh(ca, out=ht)
+            ht *= gates[..., 2 * hidden:three]
             h[:, :a] = ht
-            out[:, :a, t] = ht
         n = int(lengths.sum())
         hs = np.empty((n, 2 * hidden), np.float32)
         rows = np.repeat(np.arange(len(pieces)), lengths)
         within = np.arange(n) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         flat = np.repeat(starts[:, 0], lengths) + within
-        hs[flat, :hidden] = out[0, rows, within]
-        hs[flat, hidden:] = out[1, rows, np.repeat(lengths, lengths) - 1 - within]
+        hs[flat, :hidden] = out[within, 0, rows]
+        hs[flat, hidden:] = out[np.repeat(lengths, lengths) - 1 - within, 1, rows]
         return hs @ p["out_w"] + self.w["out_b"]
 
     def emissions(self, sentences: list[list[str]], contexts: list[list[int]]) -> list[np.ndarray]:

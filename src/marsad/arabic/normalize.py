@@ -113,9 +113,33 @@ def _fold(text: str) -> str:
 _WORD_CACHE_LEN = 40  # words and short phrases repeat across articles: their keys are kept
 
 
+def _drop_chars() -> list[int]:
+    """The code points `_DROP` names (single characters and ``a-b`` ranges)."""
+    out: list[int] = []
+    i = 0
+    while i < len(_DROP):
+        if i + 2 < len(_DROP) and _DROP[i + 1] == "-":
+            out.extend(range(ord(_DROP[i]), ord(_DROP[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(ord(_DROP[i]))
+            i += 1
+    return out
+
+
+# dropping then folding in one `str.translate`: no folded letter is dropped and no dropped character is
+# folded, so the order does not matter; on a word this is three times as fast as `_fold` after the regex
+_DROP_FOLD = str.maketrans({**_CHAR_MAP, **dict.fromkeys(map(chr, _drop_chars()))})
+assert not set(_CHAR_MAP) & set(map(chr, _drop_chars())) and not set(_CHAR_MAP.values()) & set(map(chr, _drop_chars()))
+
+
 @lru_cache(maxsize=300_000)
 def _normalize_short(text: str) -> str:
-    return _normalize(text, True)
+    """`_normalize` (lower-cased) of a word or short phrase."""
+    key = text.translate(_DROP_FOLD)
+    if "  " in key or _ANY_SPACE_RE.search(key):
+        key = _SPACE_RE.sub(" ", key)
+    return key.strip().lower()
 
 
 def normalize_digits(text: str) -> str:

@@ -6,7 +6,8 @@ SaudiNewsNet URL, never by text) on the 4-point scale of ``docs/labelling_guide.
 1. same event, 2. same storyline, 3. same topic, 4. unrelated.
 
 This module holds what the evaluation and the tuning share: reading the pairs and
-their articles, the fixed train / held-out split, the plain TF-IDF word cosine
+their articles, the fixed train / held-out split (pairs of the ``fresh`` batch are in
+neither: they are never fitted on, and reported as a split of their own), the plain TF-IDF word cosine
 baseline, and the candidate sampler the pairs were first drawn with (TF-IDF
 neighbours at several ranks plus random pairs, so that every grade occurs).
 """
@@ -28,6 +29,7 @@ from marsad.arabic.tokenize import tokenize
 GRADES = {1: "same event", 2: "same storyline", 3: "same topic", 4: "unrelated"}
 HELD_OUT_SHARE = 0.5  # share of pairs kept out of tuning, chosen by a hash of the pair and `SPLIT_SEED`
 SPLIT_SEED = 17
+FRESH = "fresh"  # batch name of the pairs kept out of every fit (`fresh`)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class GradedPair:
     url_b: str
     grade: int  # 1..4, see GRADES
     how: str = ""  # how the pair was drawn (nn1, nn2-10, nn11-60, random, nearK): its family in reports
+    batch: str = ""  # "fresh": graded after the weights were set, never fitted on (see `fresh`)
 
     @property
     def family(self) -> str:
@@ -49,7 +52,7 @@ class GradedPair:
 
 
 def read_pairs(path: Path) -> list[GradedPair]:
-    """Pairs of a graded TSV file (``url_a<TAB>url_b<TAB>grade[<TAB>how]``; ``#`` lines are comments)."""
+    """Pairs of a graded TSV file (``url_a<TAB>url_b<TAB>grade[<TAB>how[<TAB>batch]]``; ``#`` lines are comments)."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -58,7 +61,10 @@ def read_pairs(path: Path) -> list[GradedPair]:
         if len(cols) < 3 or cols[2].strip() not in ("1", "2", "3", "4"):
             raise ValueError(f"{path}:{n}: expected url_a<TAB>url_b<TAB>grade (1-4)")
         how = cols[3].strip() if len(cols) > 3 else ""
-        out.append(GradedPair(cols[0].strip(), cols[1].strip(), int(cols[2]), how))
+        batch = cols[4].strip() if len(cols) > 4 else ""
+        if batch not in ("", FRESH):
+            raise ValueError(f"{path}:{n}: unknown batch {batch!r} (expected nothing or {FRESH!r})")
+        out.append(GradedPair(cols[0].strip(), cols[1].strip(), int(cols[2]), how, batch))
     return out
 
 
@@ -70,10 +76,16 @@ def is_held_out(pair: GradedPair, seed: int = SPLIT_SEED) -> bool:
 
 
 def split(pairs: list[GradedPair], seed: int = SPLIT_SEED) -> tuple[list[GradedPair], list[GradedPair]]:
-    """(train, held-out)."""
-    train = [p for p in pairs if not is_held_out(p, seed)]
-    held = [p for p in pairs if is_held_out(p, seed)]
+    """(train, held-out), both without the fresh batch (see `fresh`)."""
+    kept = [p for p in pairs if p.batch != FRESH]
+    train = [p for p in kept if not is_held_out(p, seed)]
+    held = [p for p in kept if is_held_out(p, seed)]
     return train, held
+
+
+def fresh(pairs: list[GradedPair]) -> list[GradedPair]:
+    """The fresh batch: pairs from other days, graded later, never fitted on; a check of its own."""
+    return [p for p in pairs if p.batch == FRESH]
 
 
 def load_records(folder: Path, days: Iterable[str] | None = None) -> dict[str, dict]:

@@ -102,12 +102,13 @@ def _glued_marker_at_start(body: str) -> MarkerHit | None:
     key = _head_key(body)
     if len(body) <= 60 or not _marker_start_re().match(key):
         return None
-    for phrase, reason, scope, _ in _marker_rows():
+    for phrase, reason, scope, needs_sep in _marker_rows():
         if scope not in ("tail", "glued") or not key.startswith(phrase):
             continue
         rest = body[_display_offset(body, len(phrase)):]
         rest = _SEP_AFTER.sub("", rest)
-        cut = find_glue(rest, min_offset=4)
+        # a phrase of two words or more is a marker whatever follows it: a headline's weaker seam will do
+        cut = find_glue(rest, min_offset=4, relaxed=" " in phrase and not needs_sep)
         if cut is None or not 2 <= len(rest[:cut].split()) <= GLUED_HEAD_MAX_WORDS:
             continue
         if len(rest[cut:].split()) < 8:
@@ -141,6 +142,24 @@ def _match_marker_at_start(body: str) -> MarkerHit | None:
                 continue
             return MarkerHit(reason, scope, rest)
     return None
+
+
+def opens_with_bare_marker(line: str) -> bool:
+    """A short headline-like line opened by a marker word with no separator: "شاهد الملحق الثقافي ... «ريان»".
+
+    Such words ("شاهد", "طالع", "للمزيد") open sentences too, so this is only a hint: the
+    cleaner also asks that the line head nothing under it.
+    """
+    key = _head_key(_LEAD_JUNK.sub("", line))
+    if not is_headline_like(line, GLUED_HEAD_MAX_WORDS) or not _marker_start_re().match(key):
+        return False
+    for phrase, _, scope, needs_sep in _marker_rows():
+        if needs_sep and scope == "tail" and key.startswith(phrase + " "):
+            return len(key[len(phrase):].split()) >= BARE_MARKER_MIN_WORDS
+    return False
+
+
+BARE_MARKER_MIN_WORDS = 3  # the headline after a bare marker word
 
 
 @cache
@@ -196,7 +215,7 @@ def _glued_on(key: str, pos: int, end: int) -> bool:
     start = key.rfind(" ", 0, end) + 1
     stop = key.find(" ", end)
     token = key[start: stop if stop >= 0 else len(key)]
-    return len(key[end: stop if stop >= 0 else len(key)]) >= 3 and surface_counts().get(token, 0) <= GLUE_WHOLE_MAX_COUNT
+    return len(key[end: stop if stop >= 0 else len(key)]) >= 2 and surface_counts().get(token, 0) <= GLUE_WHOLE_MAX_COUNT
 
 
 def _hangs_at_end(phrase: str, after: str, needs_sep: bool) -> bool:
@@ -295,6 +314,10 @@ _GLUE_LETTER = regex.compile(r"(?:[ةى]|[\u064b-\u064d]ا?+|ا\u064b|[؟?!.»]|
 # (a straight quote opens a quotation as often as it closes one: only one after a word closes it; after
 # the tatweel of a prefix, "لـ”عين اليوم”", a quote of either kind opens one)
 _GLUE_YEAR = regex.compile(r"(?<=\d{4})(?:م|هـ)(?=[\p{Arabic}&&\p{L}]{3})")
+# direction marks and control codes that close a scraped headline ("التونسي\u200fمن", "الاستقلال\x1a\x1a ضحكنا"):
+# no word holds them, so what follows them is the next piece of text (joiners, used inside words, are not among them)
+# (a direction mark before a space also sits between two words of one headline: "الحرس\u200e الوطني")
+_GLUE_INVISIBLE = regex.compile(r"(?<=[\p{L}\p{N}\p{P}])(?:[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+\s*|[\u200b\u200e\u200f\u061c\u2066-\u2069\ufeff]+)(?=\p{L})")
 GLUE_WINDOW = 200  # a glued headline is short: look for the seam in its first characters only
 
 
@@ -315,6 +338,9 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
     ``بالدمام`` + ``خلال``, ``الشمسومع`` -> ``الشمس`` + ``ومع``).
     """
     window = text[:GLUE_WINDOW]
+    for m in _GLUE_INVISIBLE.finditer(window):  # "... التونسي\u200fمن جهته": a direction mark or control code
+        if m.start() >= min_offset and len(window[: m.start()].split()) <= GLUED_HEAD_MAX_WORDS:
+            return m.end()
     for m in _GLUE_LETTER.finditer(window):
         if m.start() >= min_offset:
             return m.end()
@@ -327,7 +353,7 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
             continue  # (the seam itself, not the token, must lie past min_offset: "الاسم الذهبيمن جهة")
         word = tok.group()
         key, offs = normalize_with_offsets(word)
-        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
+        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT or _prefixed_word(key, counts):
             continue
         for i in range(3, len(key) - 1):
             left, right = key[:i], key[i:]
@@ -339,13 +365,28 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
     return _relaxed_glue(window, min_offset) if relaxed else None
 
 
+_GLUE_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+
+
+def _prefixed_word(key: str, counts: dict[str, int]) -> bool:
+    """An unseen token that is a known word behind its article or a conjunction: one rare word, no seam.
+
+    ``المحظوظ`` is ال + محظوظ, not الم + حظوظ; a glued pair leaves no known word behind
+    its prefix (``القادموأهاب`` -> قادموأهاب).
+    """
+    for p in _GLUE_PREFIXES:
+        if key.startswith(p) and len(key) - len(p) >= 3 and counts.get(key[len(p):], 0) >= GLUE_LEFT_MIN_COUNT:
+            return True
+    return False
+
+
 GLUE_RELAXED_RIGHT = 5  # a known headline's seam: the word opening the paragraph is seen this often
 GLUE_RELAXED_RIGHT_ALONE = 20  # ... or this often, when the headline's last word is unseen
 _DIGIT_SEAM = regex.compile(r"(?<=[\d)%٪])(?=[\p{Arabic}&&\p{L}]{2})")  # "(PX3)وذكر", "منتصف 2016واختتم"
 
 
 # a bullet or dash glued to a headline's last word, or a number right after its closing quote
-_PUNCT_SEAM = regex.compile(r"(?<=\p{L}{2})(?=[\-*•●▪■]\s?\p{L})|(?<=[”»\"])(?=\d)")
+_PUNCT_SEAM = regex.compile(r"(?<=[\p{L}\d]{2})(?=[\-*•●▪■]\s?\p{L})|(?<=[”»\"])(?=\d)")  # ("مهرجان صيف ينبع 36* وفي")
 _PARAGRAPH_OPENERS = ("ال", "و", "ف")  # a paragraph opens on a conjunction or a definite noun, most often
 _SHORT_OPENERS = frozenset({"من", "في"})  # ... or on these ("من جانبه", "في غضون")
 
@@ -373,7 +414,7 @@ def _relaxed_glue(window: str, min_offset: int) -> int | None:
         if (m := _DIGIT_SEAM.search(tok.group())) and tok.start() + m.start() >= min_offset:
             return tok.start() + m.start()
         key, offs = normalize_with_offsets(tok.group())
-        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT:
+        if counts.get(key, 0) > GLUE_WHOLE_MAX_COUNT or _prefixed_word(key, counts):
             continue
         best: tuple[int, int] | None = None
         for i in range(2, len(key) - 1):

@@ -18,7 +18,10 @@ once, in two states:
   run was the article's own digression and is taken back, bar the stray headlines
   in it; a drift with no marker opens a run only under a line that could head
   another article, and only when the run, taken whole down to the foot or the next
-  such line, stays far from the article.
+  such line, stays far from the article.  Related links come in runs and on any topic: a
+  headline-like line right after one, or a lone bulleted line between two paragraphs of
+  running text, that heads nothing under it (shares next to none of its words with the next
+  block) is one too, however close to the article's subject.
 
 Coherence is cosine similarity of TF-IDF vectors (stemmed normalized terms,
 background IDF from SaudiNewsNet).  The thresholds were set on generated noisy
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field
 import regex
 
 from marsad.analyze.dates import find_dates, parse_date_line
+from marsad.arabic.lexicons import word_set
 from marsad.arabic.normalize import normalize
 from marsad.arabic.terms import idf, stem, stopwords
 from marsad.arabic.tokenize import tokenize
@@ -54,6 +58,7 @@ from marsad.extract.blocks import (
     is_table_row,
     match_field,
     match_marker,
+    opens_with_bare_marker,
 )
 from marsad.model import Removed
 
@@ -492,6 +497,18 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, find_title: boo
                 i += run
                 link_at = i - 1
                 continue
+            elif (paragraphs and is_headline_like(b, 20) and _headline_shaped(b) and not is_table_row(b)
+                  and not _in_verse(i, blocks) and not _announced(paragraphs) and not _quotes_next(b, blocks, i)
+                  and not _inner_heading(b, blocks, i, paragraphs)
+                  and (link_at == i - 1 or _lone_bullet(i, blocks, paragraphs)
+                       or (opens_with_bare_marker(b) and cosine(v, article_vec) < RESUME_SIM))
+                  and _heads_nothing(i, blocks, vec_of)):
+                # next to another article's headline, or a lone bulleted line amid prose, heading nothing under
+                # it: a related link however close to the article's subject (links come in runs, on any topic)
+                removed.append(Removed("related-link", b))
+                link_at = i
+                i += 1
+                continue
             elif (paragraphs and is_headline_like(b, 20) and not _verse_like(b) and not _figure_row(b)
                   and not _in_verse(i, blocks) and not _announced(paragraphs)
                   and not _inner_heading(b, blocks, i, paragraphs) and _lone_link(i, blocks, vec_of, article_vec)):
@@ -650,9 +667,22 @@ FOOT_LIST_CLOSE = 0.75  # a list of headlines down to the page's foot is the art
 
 
 def _labelled(block: str) -> bool:
-    """A line with a short label before a colon ("س:", "سؤال:", "محمد العتيبي:"): an interview's, not a headline."""
+    """A line with a short label before a colon ("س:", "سؤال:", "محمد العتيبي:"): an interview's, not a headline.
+
+    A label opened by a verb of speech ("وتابع الشمري:", "وقال:") introduces a quotation in
+    running text, not an interview's turn (``speech_verbs.txt``).
+    """
     head = block.strip()[:40]
-    return ":" in head and len(head.split(":")[0].split()) <= 3
+    if ":" not in head:
+        return False
+    label = head.split(":")[0].split()
+    return len(label) <= 3 and not (label and _speech_verb(label[0]))
+
+
+def _speech_verb(word: str) -> bool:
+    """Is ``word`` a verb of reported speech, with or without a conjunction ("وتابع", "فقال")?"""
+    key, verbs = normalize(word), word_set("speech_verbs.txt")
+    return key in verbs or (key[:1] in "وف" and key[1:] in verbs)
 
 
 def _speaker_line(block: str, blocks: list[str], i: int, paragraphs: list[str] | None) -> bool:
@@ -790,6 +820,9 @@ def _asked(block: str, blocks: list[str], i: int, paragraphs: list[str]) -> bool
     return question and (is_list_item(block) or (i + 1 < len(blocks) and _labelled(blocks[i + 1])))
 
 
+LIST_OPENER_MAX_WORDS = 40  # a subheading's line that opens a list ("... على النحو الآتي:") is no longer than this
+
+
 def _interview_line(block: str, blocks: list[str], i: int, paragraphs: list[str] | None = None) -> bool:
     """A labelled line ("س:", "محمد العتيبي:"), a question in a bullet or answered by a labelled line,
     or a subheading over a line that opens a list ("... الآتي:") or a table row.
@@ -802,8 +835,8 @@ def _interview_line(block: str, blocks: list[str], i: int, paragraphs: list[str]
                              or _speaker_line(block, blocks, i, paragraphs)):
         return True
     nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
-    if nxt.rstrip().endswith((":", "：")) or is_table_row(nxt):
-        return True
+    if (nxt.rstrip().endswith((":", "：")) and len(nxt.split()) <= LIST_OPENER_MAX_WORDS) or is_table_row(nxt):
+        return True  # (a long paragraph ending on a colon opens an appended article's list as often as ours)
     if not block.rstrip().endswith(("؟", "?")):
         return False
     return is_list_item(block) or (i + 1 < len(blocks) and _labelled(blocks[i + 1]))
@@ -890,6 +923,32 @@ def _stray(v: Vec, nxt: Vec | None, article_vec: Vec) -> bool:
     if nxt is None:
         return True
     shared = sum([x for t, x in v.w.items() if t in nxt.w])  # its words found in the next line, by weight
+    return shared < STRAY_NEXT_SHARE * sum(v.w.values())
+
+
+PROSE_WORDS = 20  # a paragraph of running text ends like a sentence or is longer than this
+
+
+def _lone_bullet(i: int, blocks: list[str], paragraphs: list[str]) -> bool:
+    """A single bulleted line between two paragraphs of running text ("·مركز الملك سلمان ... يعيد 1400 لاجئ")."""
+    return (is_list_item(blocks[i]) and i + 1 < len(blocks) and not is_list_item(paragraphs[-1])
+            and not is_list_item(blocks[i + 1]) and not is_headline_like(paragraphs[-1], PROSE_WORDS)
+            and not is_headline_like(blocks[i + 1], PROSE_WORDS))
+
+
+def _heads_nothing(i: int, blocks: list[str], vec_of) -> bool:
+    """Does block i share less than `STRAY_NEXT_SHARE` of its weight with the block under it (or stand last)?
+
+    A subheading or a question takes its words from the paragraph it heads; another
+    article's headline does not, however close to the article's subject.
+    """
+    v = vec_of(i)
+    if not v:
+        return False
+    if i + 1 >= len(blocks) or match_field(blocks[i + 1]) or match_marker(blocks[i + 1]):
+        return True
+    nxt = vec_of(i + 1)
+    shared = sum([x for t, x in v.w.items() if t in nxt.w])
     return shared < STRAY_NEXT_SHARE * sum(v.w.values())
 
 
