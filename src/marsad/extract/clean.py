@@ -920,9 +920,12 @@ def _stray(v: Vec, nxt: Vec | None, article_vec: Vec) -> bool:
     """A line's vector that shares (nearly) nothing with the article, nor its weight with the next line's (`_stray_headline`)."""
     if not v or cosine(v, article_vec) >= STRAY_SIM:
         return False
-    if nxt is None:
-        return True
-    shared = sum([x for t, x in v.w.items() if t in nxt.w])  # its words found in the next line, by weight
+    return nxt is None or _shares_little(v, nxt)
+
+
+def _shares_little(v: Vec, nxt: Vec) -> bool:
+    """Is less than `STRAY_NEXT_SHARE` of a line's weight found in the next line's words?"""
+    shared = sum([x for t, x in v.w.items() if t in nxt.w])
     return shared < STRAY_NEXT_SHARE * sum(v.w.values())
 
 
@@ -947,9 +950,7 @@ def _heads_nothing(i: int, blocks: list[str], vec_of) -> bool:
         return False
     if i + 1 >= len(blocks) or match_field(blocks[i + 1]) or match_marker(blocks[i + 1]):
         return True
-    nxt = vec_of(i + 1)
-    shared = sum([x for t, x in v.w.items() if t in nxt.w])
-    return shared < STRAY_NEXT_SHARE * sum(v.w.values())
+    return _shares_little(v, vec_of(i + 1))
 
 
 def _run_is_foreign(i: int, blocks: list[str], vec_of, article_vec: Vec) -> bool:
