@@ -27,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from marsad.analyze import ner
 from marsad.analyze.doc import LETTERS, WORD, Doc
-from marsad.arabic.clitics import DOUBLE_PROCLITICS, PROCLITICS, strip_proclitic
+from marsad.arabic.clitics import DEFINITE_PREFIXES, DOUBLE_PROCLITICS, PROCLITICS, strip_proclitic
 from marsad.arabic.lexicons import mapping, table, word_set
 from marsad.arabic.normalize import normalize
 from marsad.model import Entity, Mention
@@ -368,15 +368,21 @@ def _bad_name_word(word: str, key: str, first: bool) -> bool:
             and _common_noun(key))  # (كاميرون, هادي: a public figure's surname is a name)
 
 
+def _covered(spans: Iterable[tuple[int, int]], n: int) -> list[bool]:
+    """Which of ``n`` tokens lie inside one of the ``(start, end)`` spans."""
+    taken = [False] * n
+    for (a, b) in spans:
+        for k in range(a, b):
+            taken[k] = True
+    return taken
+
+
 def _refine(spans: dict[tuple[int, int], str], words: list[str], keys: list[str],
             skeys: list[str], line_starts: frozenset[int] = frozenset()) -> dict[tuple[int, int], str]:
     """Spans cut to the name, extended along name chains, or dropped when they name no one."""
     n = len(words)
     spans = _join_people(spans, keys)
-    taken = [False] * n
-    for (a, b) in spans:
-        for k in range(a, b):
-            taken[k] = True
+    taken = _covered(spans, n)
     out: dict[tuple[int, int], str] = {}
     for (a, b), typ in sorted(spans.items()):
         if typ == "PERS":
@@ -537,10 +543,7 @@ def _org_boundaries(out: dict[tuple[int, int], str], words: list[str],
     generic = {(normalize(row[1]), row[0]) for row in complements if len(row) > 1}
     products = word_set("product_heads.txt")
     gz = _gazetteer_index()
-    taken = [False] * n
-    for (a, b) in out:
-        for k in range(a, b):
-            taken[k] = True
+    taken = _covered(out, n)
     new: dict[tuple[int, int], str] = {}
     for (a, b), typ in sorted(out.items()):
         j = a - 1
@@ -563,7 +566,7 @@ def _org_boundaries(out: dict[tuple[int, int], str], words: list[str],
         if b - a <= 2 and first in heads and not first.startswith("ال") and all(_LETTERS.fullmatch(w) for w in words[a:b]):
             j = a + 1
             if (j + 1 < n and (j < b or not taken[j]) and not taken[j + 1] and _LETTERS.fullmatch(words[j]) and _common_noun(keys[j])
-                    and _LETTERS.fullmatch(words[j + 1]) and not keys[j].startswith(("ال", "وال", "بال", "لل", "كال", "فال"))
+                    and _LETTERS.fullmatch(words[j + 1]) and not keys[j].startswith(DEFINITE_PREFIXES)
                     and _strip(keys[j]) not in word_set("stopwords.txt") and not _is_time(keys[j]) and not _is_role(keys[j]) and keys[j + 1].startswith("ال")
                     and not keys[j + 1].endswith(("ي", "يه")) and not _is_time(keys[j + 1]) and not _is_role(keys[j + 1])
                     and keys[j + 1] not in word_set("stopwords.txt") and (j + 1, j + 2) not in out):
@@ -879,10 +882,7 @@ def _news_shapes(out: dict[tuple[int, int], str], words: list[str], keys: list[s
 
     n = len(words)
     gz = _gazetteer_index()
-    taken = [False] * n
-    for (a, b) in out:
-        for k in range(a, b):
-            taken[k] = True
+    taken = _covered(out, n)
     place_heads = mapping("place_heads.tsv")
     named_after, founders, royal = _named_after()
     org_heads = word_set("org_heads.txt")

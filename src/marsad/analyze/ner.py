@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import regex
 
+from marsad.arabic.clitics import PREFIXES
 from marsad.arabic.lexicons import gz_table, table, word_set
 from marsad.arabic.normalize import normalize
 
@@ -71,7 +72,6 @@ TRAIN_FRACTION = 5 / 6
 FOLDS = 5  # jackknife folds for the lexicon features and stage-1 tags of the training text
 DOC_WINDOW = 400  # tokens either side within which another mention of a word informs its tag
 TYPES = ("PERS", "LOC", "ORG", "MISC")
-_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 
 Lexicon = dict[str, Counter]
 
@@ -102,7 +102,7 @@ def role_words() -> frozenset[str]:
 
 
 def strip_clitics(word: str) -> str:
-    for p in _PROCLITICS:
+    for p in PREFIXES:
         if word.startswith(p) and len(word) - len(p) >= 3:
             return word[len(p):]
     return word

@@ -16,6 +16,8 @@ _DEFINITE = ("وال", "بال", "فال", "كال")
 _SINGLE = ("و", "ب", "ل", "ف", "ك")
 PROCLITICS = "".join(_SINGLE)  # the single-letter proclitics as one string: ``word[:1] in PROCLITICS``
 DOUBLE_PROCLITICS = ("وب", "ول", "فب", "فل", "وك")  # two of them in a row (ولإندونيسيا)
+DEFINITE_PREFIXES = ("ال", "لل", *_DEFINITE)  # the article, alone or behind a proclitic: ``key.startswith(...)``
+PREFIXES = (*_DEFINITE, "لل", "ال", *_SINGLE)  # what may open a word before its stem, longest first
 
 
 @cache

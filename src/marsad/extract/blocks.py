@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from marsad.arabic.clitics import surface_counts
+from marsad.arabic.clitics import PREFIXES, surface_counts
 from marsad.arabic.lexicons import data_lines, mapping, word_set
 from marsad.arabic.normalize import normalize, normalize_with_offsets
 
@@ -365,16 +365,13 @@ def find_glue(text: str, min_offset: int = 8, relaxed: bool = False) -> int | No
     return _relaxed_glue(window, min_offset) if relaxed else None
 
 
-_GLUE_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-
-
 def _prefixed_word(key: str, counts: dict[str, int]) -> bool:
     """An unseen token that is a known word behind its article or a conjunction: one rare word, no seam.
 
     ``المحظوظ`` is ال + محظوظ, not الم + حظوظ; a glued pair leaves no known word behind
     its prefix (``القادموأهاب`` -> قادموأهاب).
     """
-    for p in _GLUE_PREFIXES:
+    for p in PREFIXES:
         if key.startswith(p) and len(key) - len(p) >= 3 and counts.get(key[len(p):], 0) >= GLUE_LEFT_MIN_COUNT:
             return True
     return False
